@@ -1,0 +1,232 @@
+"""Plain data objects that flow through the pipeline: document → mentions → entities → facts."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+__all__ = [
+    "ENTITY_TYPES",
+    "RELATION_PREDICATES",
+    "Metadata",
+    "Section",
+    "Document",
+    "Mention",
+    "Entity",
+    "Relation",
+    "Conferral",
+    "Observation",
+    "Ranking",
+    "PlanItem",
+    "Extraction",
+]
+
+#: Entity types, named as the ontology classes they become (see ontology/govkg.ttl).
+ENTITY_TYPES = (
+    "Country",  # 中国
+    "Province",  # 广东省
+    "City",  # 深圳市
+    "District",  # 区, 县, and functional areas such as 大鹏新区
+    "Subdistrict",  # 街道 / 镇 (the area)
+    "Community",  # 社区 / 村
+    "Place",  # named places and facilities: parks, old towns, stations' premises
+    "PublicOrganisation",  # party and government bodies, offices, courts, centres
+    "LeadingGroup",  # 领导小组, 工作专班, 指挥部
+    "Company",  # 有限公司 and other registered enterprises
+    "Person",
+    "Initiative",  # programmes, campaigns, mechanisms, named slogans, projects
+    "Honour",  # an honorary title or distinction
+    "NormativeDocument",  # laws, regulations, normative documents, forms (《…》)
+)
+
+#: Relation predicates between entities (local names of ontology properties).
+RELATION_PREDICATES = (
+    "withinArea",  # area/place → area
+    "jurisdiction",  # organisation → area it serves
+    "subOrganizationOf",  # organisation → parent organisation
+    "memberOf",  # person or organisation → organisation / leading group
+    "headedBy",  # leading group → post holder (organisation or person) that leads it
+    "leadBy",  # initiative → organisation that leads (牵头) it
+    "pilotArea",  # initiative → community/area/place chosen as pilot (试点)
+    "site",  # initiative → area where one of its sites is (驿站, 示范点)
+    "participant",  # initiative → agent taking part
+    "approvedBy",  # organisation/initiative → approving body (经…批复)
+    "references",  # initiative/document/plan item → normative document
+    "location",  # initiative/event → place where it happened
+    "partOfInitiative",  # initiative → broader initiative
+)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The disclosure header of a report; absent fields are None."""
+
+    index_number: str | None = None  # 索引号
+    category: str | None = None  # 分类
+    publisher: str | None = None  # 发布机构
+    created: _dt.date | None = None  # 成文日期
+    title: str | None = None  # 名称 (or the first title line)
+    doc_number: str | None = None  # 文号
+    issued: _dt.date | None = None  # 发布日期
+    keywords: tuple[str, ...] = ()  # 主题词
+    uscc: str | None = None  # unified social credit code from 索引号, when valid
+    #: (field name, start, end) spans of each value present in the text
+    spans: tuple[tuple[str, int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A structural span of the body: section, subsection, item, bullet, paragraph or sentence."""
+
+    kind: str  # "header" | "title" | "section" | "subsection" | "item" | "bullet" | "paragraph" | "sentence"
+    start: int
+    end: int
+    ordinal: int | None = None  # 一、→1, (二)→2, 三是→3, 4.→4
+    heading: str = ""  # heading text of sections/subsections, "" otherwise
+    part: str = "summary"  # "front" | "summary" | "plan"
+    year: int | None = None  # year the part is about (2020 summary, 2021 plan)
+
+
+@dataclass
+class Document:
+    """A report as read: the verbatim text that every offset refers to, plus metadata and structure."""
+
+    id: str  # stable key: 索引号 when present, else sha256 prefix
+    text: str
+    source: str  # path, or "<stdin>"
+    sha256: str  # of text encoded as UTF-8
+    metadata: Metadata = field(default_factory=Metadata)
+    sections: tuple[Section, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+    media_type: str = "text/plain"  # or "text/html" when the visible text of a page was taken
+
+    def spans(self, kind: str) -> list[Section]:
+        """Sections of one kind, in text order."""
+        return [s for s in self.sections if s.kind == kind]
+
+    def part_at(self, offset: int) -> Section | None:
+        """The innermost section (not sentence) containing ``offset``."""
+        best = None
+        for s in self.sections:
+            if s.kind in ("sentence",) or not (s.start <= offset < s.end):
+                continue
+            if best is None or (s.end - s.start) < (best.end - best.start):
+                best = s
+        return best
+
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """A half-open span ``[start, end)`` of ``Document.text`` with the exact characters it covers."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: str = ""  # entity type or fact kind this mention is evidence for
+    resolution: str = "exact-name"  # exact-name | alias | contextual-deixis | inferred
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise ValueError(f"bad span [{self.start}, {self.end}) for {self.text!r}")
+        if len(self.text) != self.end - self.start:
+            raise ValueError(f"span [{self.start}, {self.end}) does not fit quote {self.text!r}")
+
+
+@dataclass
+class Entity:
+    """A thing the report talks about, with every mention of it."""
+
+    key: str  # unique within an extraction, stable across documents: f"{type}:{parent-path}/{name}"
+    type: str  # one of ENTITY_TYPES
+    name: str  # canonical Chinese name
+    aliases: set[str] = field(default_factory=set)
+    parent: str | None = None  # key of the enclosing area or organisation, used for IRIs
+    mentions: list[Mention] = field(default_factory=list)
+    attrs: dict[str, object] = field(default_factory=dict)  # code, uscc, level, kind, name_en, iri, …
+
+
+@dataclass
+class Relation:
+    subject: str  # entity key
+    predicate: str  # one of RELATION_PREDICATES
+    object: str  # entity key
+    mentions: list[Mention] = field(default_factory=list)
+    open_list: bool | None = None  # "…等" lists are open; a stated count that matches makes them closed
+    role: str | None = None  # e.g. "组长", "工作人员"
+
+
+@dataclass
+class Conferral:
+    recipient: str  # entity key (organisation, person, area or initiative)
+    honour: str  # entity key of the Honour
+    level: str | None  # national | provincial | municipal | district | None
+    year: int | None
+    mentions: list[Mention] = field(default_factory=list)
+    note: str | None = None  # e.g. 全省唯一获此殊荣
+
+
+@dataclass
+class Observation:
+    value: Decimal
+    unit: str  # as written: 人次, 间次, 份, 家, %, …
+    as_stated: str  # the figure as written, e.g. "1.2万份", "80余份"
+    qualifier: str = "exact"  # exact | approx | more-than | at-least | less-than | rounded
+    cumulative: bool = False
+    counts: str = ""  # what is counted, as the sentence says (走访房屋)
+    about: str | None = None  # entity key the figure is about, where the sentence says
+    period: int | None = None  # year
+    part: str = "summary"  # "summary" (achieved) or "plan" (target)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Ranking:
+    kind: str  # "rank" (第N), "top" (前N), "first" (首个/率先/首创), "only" (唯一)
+    scope_word: str  # 全市 | 全省 | 全国 | 全区 …
+    scope: str | None  # entity key of the resolved scope area
+    rank: int | None = None
+    indicator: str = ""  # what is ranked or claimed, as written
+    about: str | None = None  # entity key of who ranks / who is first
+    count: int | None = None  # "8项指标有7项排在全市前三": count=7
+    of: int | None = None  # … of=8
+    period: int | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class PlanItem:
+    ordinal: int
+    start: int
+    end: int
+    summary: str  # the item's lead clause, verbatim
+    year: int | None
+    references: list[str] = field(default_factory=list)  # entity keys of documents
+    initiatives: list[str] = field(default_factory=list)  # entity keys of initiatives
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document."""
+
+    document: Document
+    entities: dict[str, Entity] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    conferrals: list[Conferral] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    rankings: list[Ranking] = field(default_factory=list)
+    plan_items: list[PlanItem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def mentions(self) -> list[Mention]:
+        """Every mention of every entity and fact, sorted and de-duplicated."""
+        out: set[Mention] = set()
+        for e in self.entities.values():
+            out.update(e.mentions)
+        for group in (self.relations, self.conferrals, self.observations, self.rankings, self.plan_items):
+            for f in group:
+                out.update(f.mentions)
+        return sorted(out)
