@@ -1,0 +1,152 @@
+"""Extraction: Document → Extraction (entities with mentions, relations, conferrals, figures, rankings, plan items).
+
+Entity extractors are plain functions registered in order; each reads the shared :class:`Context` and adds
+hits. Fact extractors then read those hits. Everything is rule-based, offline and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..errors import ExtractionError
+from ..model import ENTITY_TYPES, Document, Entity, Extraction, Mention
+from .context import Context, Hit
+from .entities import areas, deixis, documents, initiatives, organisations, persons, places
+from .facts import conferrals, plan_items, relations
+from .figures import figures, rankings
+
+__all__ = ["extract", "EXTRACTORS", "extractor", "home_area"]
+
+#: Entity extractors in the order they run (later ones see earlier hits).
+EXTRACTORS: dict[str, Callable[[Context], None]] = {}
+
+
+def extractor(name: str) -> Callable[[Callable[[Context], None]], Callable[[Context], None]]:
+    """Register an entity extractor under ``name`` (names are unique)."""
+
+    def deco(fn: Callable[[Context], None]) -> Callable[[Context], None]:
+        if name in EXTRACTORS:
+            raise ValueError(f"extractor {name!r} is registered already")
+        EXTRACTORS[name] = fn
+        return fn
+
+    return deco
+
+
+for _name, _fn in (
+    ("documents", documents),
+    ("areas", areas),
+    ("organisations", organisations),
+    ("persons", persons),
+    ("places", places),
+    ("deixis", deixis),
+    ("initiatives", initiatives),
+):
+    extractor(_name)(_fn)
+
+
+def home_area(doc: Document, gazetteer):
+    """The area a report is about: from its publisher, else its title, else the first district named."""
+    md = doc.metadata
+    for name in (md.publisher, md.title):
+        if name:
+            area = gazetteer.locate(name)
+            if area is not None:
+                return area
+    for _s, _e, area in gazetteer.find_in_text(doc.text[:2000]):
+        if area.level in ("district", "subdistrict"):
+            return area
+    return None
+
+
+def extract(doc: Document, *, gazetteer=None, only: list[str] | None = None) -> Extraction:
+    """Read one document and return everything found in it, each fact with its mentions.
+
+    Examples
+    --------
+    >>> from govkg import read_report
+    >>> doc = read_report("葵涌司法所被授予“全国公共法律服务工作先进集体”荣誉称号。".encode())
+    >>> ex = extract(doc)
+    >>> sorted(e.name for e in ex.entities.values())
+    ['全国公共法律服务工作先进集体', '葵涌司法所']
+    """
+    from ..gazetteer import Gazetteer
+
+    gaz = gazetteer or Gazetteer.default()
+    home = home_area(doc, gaz)
+    ctx = Context(doc, gaz, home)
+    _publisher(ctx)
+    for name, fn in EXTRACTORS.items():
+        if only is None or name in only:
+            fn(ctx)
+    ranks, taken = rankings(ctx)
+    confs = conferrals(ctx)
+    rels = relations(ctx)
+    obs = figures(ctx, taken)
+    plans = plan_items(ctx)
+    ex = Extraction(document=doc, relations=rels, conferrals=confs, observations=obs, rankings=ranks, plan_items=plans)
+    ex.entities = _resolve(ctx)
+    _parents(ex)
+    _check(ex)
+    if home is None:
+        ex.warnings.append(f"{doc.source}: no home area found from the publisher or title; 新区/全市/全省 left unresolved")
+    return ex
+
+
+def _publisher(ctx: Context) -> None:
+    md = ctx.doc.metadata
+    for field, s, e in md.spans:
+        if field == "publisher" and e > s:
+            ctx.hits.append(Hit(s, e, "PublicOrganisation", ctx.text[s:e], ()))
+
+
+def _resolve(ctx: Context) -> dict[str, Entity]:
+    """Merge hits into entities by key; keep every mention."""
+    entities: dict[str, Entity] = {}
+    for h in sorted(ctx.hits, key=lambda h: (h.start, h.end, h.type, h.name)):
+        if h.type not in ENTITY_TYPES:
+            raise ExtractionError(f"hit {h.name!r} has unknown type {h.type!r}")
+        ent = entities.get(h.key)
+        if ent is None:
+            ent = entities[h.key] = Entity(key=h.key, type=h.type, name=h.name)
+            if h.area is not None:
+                a = h.area
+                ent.attrs.update(
+                    {k: v for k, v in (("code", a.code), ("name_en", a.name_en), ("iri", a.iri), ("source", a.source), ("level", a.level)) if v}
+                )
+                parent = ctx.gaz.parent(a)
+                if parent is not None:
+                    from .entities import LEVEL_TYPE
+
+                    ent.parent = f"{LEVEL_TYPE[parent.level]}:{parent.key}"
+        surface = ctx.text[h.start : h.end]
+        for alias in (*h.aliases, surface):
+            if alias and alias != ent.name and h.resolution != "contextual-deixis":
+                ent.aliases.add(alias)
+        for k, v in h.attrs.items():
+            ent.attrs.setdefault(k, v)
+        m = Mention(ctx.doc.id, h.start, h.end, surface, h.type, h.resolution)
+        if m not in ent.mentions:
+            ent.mentions.append(m)
+    return entities
+
+
+def _parents(ex: Extraction) -> None:
+    """Nest organisations under their parent body or jurisdiction, for readable IRIs."""
+    for r in ex.relations:
+        ent = ex.entities.get(r.subject)
+        if ent is None or ent.parent:
+            continue
+        if r.predicate in ("subOrganizationOf", "jurisdiction", "withinArea") and r.object in ex.entities:
+            ent.parent = r.object
+
+
+def _check(ex: Extraction) -> None:
+    text = ex.document.text
+    for m in ex.mentions():
+        if text[m.start : m.end] != m.text:
+            raise ExtractionError(f"{ex.document.source}:{m.start}: mention {m.text!r} does not match the text")
+    keys = set(ex.entities)
+    for r in ex.relations:
+        if r.subject not in keys or r.object not in keys:
+            raise ExtractionError(f"relation {r.subject} {r.predicate} {r.object} names an unknown entity")

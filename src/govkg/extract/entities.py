@@ -1,0 +1,441 @@
+"""Entity extractors: each reads the context and adds hits (areas, bodies, people, places, documents, programmes)."""
+
+from __future__ import annotations
+
+import re
+
+from .context import Context, Hit, is_han
+from .lexicon import (
+    COMPANY_SUFFIXES,
+    GROUP_SUFFIXES,
+    HONOUR_SUFFIXES,
+    INITIATIVE_SUFFIXES,
+    ORG_SUFFIXES,
+    PERSON_ROLES,
+    PLACE_SUFFIXES,
+    SURNAMES,
+    WELL_KNOWN_LAWS,
+)
+from .names import iter_suffix_names, name_start, suffix_regex
+
+__all__ = [
+    "LEVEL_TYPE",
+    "areas",
+    "deixis",
+    "organisations",
+    "persons",
+    "places",
+    "documents",
+    "initiatives",
+    "honour_names",
+    "canonical_org_name",
+]
+
+LEVEL_TYPE = {
+    "country": "Country",
+    "province": "Province",
+    "city": "City",
+    "district": "District",
+    "subdistrict": "Subdistrict",
+    "community": "Community",
+}
+AREA_TYPES = frozenset(LEVEL_TYPE.values())
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
+#: Adjectives and generic words that precede 社区/街道 without naming one.
+_NOT_AREA_STEMS = frozenset(
+    "示范 文明 和谐 平安 智慧 绿色 美丽 幸福 安全 法治 无毒 模范 先进 星级 城中村 辖区 所在 试点 各个 全部 相关 重点 "
+    "周边 老旧 农村 城市 基层 民主法治示范 民主法治 无邪教 五星 红色 数字 未来 儿童友好 宜居 消防安全 特色 所辖 其他 "
+    "个别 少数 多个 部分 全体 新建 涉及 覆盖 有关 各类 全区 全市 全省 全街道 首批 本 该 各 全 小区 居民 "
+    "和谐 社区 服务 矫正 治理 网格 党建 平安服务 城中 城郊 城乡 农村 行政 自然 中心".split()
+)
+#: Words after 社区/街道 that make it a modifier of a generic term (社区矫正 = community corrections).
+_MODIFIED = ("矫正", "戒毒", "康复", "民警", "干部", "工作者", "居民", "群众", "建设", "治理", "服务", "层面", "一级")
+
+
+def _modifier_use(text: str, end: int) -> bool:
+    return text.startswith(_MODIFIED, end) and not text.startswith(("服务中心", "服务站", "工作站"), end
+)
+
+
+def _area_hit(area, start: int, end: int, resolution: str = "exact-name", alias: str | None = None) -> Hit:
+    aliases = {a for a in (area.short, alias) if a and a != area.name}
+    return Hit(start, end, LEVEL_TYPE[area.level], area.name, tuple(sorted(aliases)), resolution, area=area)
+
+
+def _home_district(ctx: Context):
+    home = ctx.home
+    if home is None:
+        return None
+    if home.level in ("subdistrict", "community"):
+        for a in ctx.gaz.ancestors(home):
+            if a.level == "district":
+                return a
+    return home
+
+
+def areas(ctx: Context) -> None:
+    """Administrative areas by name (reference data), 街道/社区 by pattern, and lists of bare community names."""
+    text, gaz = ctx.text, ctx.gaz
+    within = _home_district(ctx)
+    for s, e, area in gaz.find_in_text(text, within=within):
+        if area.level == "community" and _modifier_use(text, e):
+            continue
+        if s >= ctx.body_start or area.level in ("district", "city", "province"):
+            ctx.add(_area_hit(area, s, e))
+    # X办事处 / X街道 / X镇 used as an area, followed by a community: 葵涌办事处溪涌社区
+    for m in re.finditer(rf"({_HAN}{{2,4}}?)(办事处|街道办事处|街道|镇)(?=({_HAN}{{2,4}}?)(社区|村))", text):
+        if m.start() < ctx.body_start:
+            continue
+        stem = m.group(1)
+        s = name_start(ctx, m.start(1) + len(stem))
+        stem = text[s : m.end(1)]
+        if len(stem) < 2:
+            continue
+        sub = _subdistrict(ctx, stem, within)
+        if ctx.covered(s, m.end(2), {"Subdistrict"}):
+            continue
+        if sub is not None:
+            ctx.add(_area_hit(sub, s, m.end(2), "alias", alias=text[s : m.end(2)]))
+        else:
+            name = stem + ("镇" if m.group(2) == "镇" else "街道")
+            ctx.add(Hit(s, m.end(2), "Subdistrict", name, (text[s : m.end(2)], stem), "alias"))
+    # Y社区 / Y街道 / Y镇 / Y村 not in the reference data
+    for m in re.finditer(r"社区|街道|镇|村", text):
+        e = m.end()
+        if e <= ctx.body_start or ctx.covered(m.start(), e, AREA_TYPES) or ctx.in_quotes(m.start(), e):
+            continue
+        if _modifier_use(text, e):
+            continue
+        if m.group() == "街道" and text[e : e + 3] in ("办事处", "政法委", "综治办") or text[e : e + 1] in "办委":
+            continue
+        s = _area_stem_start(ctx, m.start())
+        if s is None:
+            continue
+        stem = text[s : m.start()]
+        level = "Community" if m.group() in ("社区", "村") else "Subdistrict"
+        ctx.add(Hit(s, e, level, stem + m.group(), (stem,) if len(stem) >= 2 else ()))
+    _bare_lists(ctx, within)
+
+
+def _subdistrict(ctx: Context, stem: str, within):
+    for cand in (stem + "街道", stem + "镇", stem + "乡"):
+        found = [a for a in ctx.gaz.lookup(cand, within=within) if a.level == "subdistrict"]
+        if found and (within is None or within in ctx.gaz.ancestors(found[0])):
+            return found[0]
+    return None
+
+
+def _area_stem_start(ctx: Context, suffix_start: int) -> int | None:
+    """Start of a 2–4 character place-name stem before 社区/街道, or None when the stem is generic."""
+    text = ctx.text
+    prev = ctx.hits_in(max(0, suffix_start - 12), suffix_start, AREA_TYPES | {"PublicOrganisation"})
+    floor = max((h.end for h in prev if h.end <= suffix_start), default=0)
+    s = max(name_start(ctx, suffix_start, limit=6), floor)
+    stem = text[s:suffix_start]
+    if len(stem) > 4 and floor < s:
+        return None
+    if len(stem) < 2 or stem in _NOT_AREA_STEMS or any(stem.endswith(w) for w in _NOT_AREA_STEMS if len(w) >= 2):
+        return None
+    if not all(is_han(c) for c in stem):
+        return None
+    return s
+
+
+_LIST = re.compile(
+    rf"((?:{_HAN}{{2,4}}、)+{_HAN}{{2,4}})(?:等|这)?(?:首批|第一批|第二批|全部|共)?(?:(\d+|[一二三四五六七八九十两]+)个)?(社区|街道|村)"
+)
+
+
+def _bare_lists(ctx: Context, within) -> None:
+    """三溪、葵新、官湖、土洋等首批4个社区 → four communities named by their bare stems."""
+    text = ctx.text
+    for m in _LIST.finditer(text, ctx.body_start):
+        suffix = m.group(3)
+        level = "Community" if suffix in ("社区", "村") else "Subdistrict"
+        pos = m.start(1)
+        if _modifier_use(text, m.end()):
+            continue
+        items = m.group(1).split("、")
+        if len(items) < 2:
+            continue
+        for k, item in enumerate(items):
+            s = pos
+            pos += len(item) + 1
+            item = item.rstrip("等")
+            if k == 0:
+                cut = name_start(ctx, s + len(item), limit=len(item))
+                s, item = cut, text[cut : s + len(item)]
+            if len(item) < 2 or item in _NOT_AREA_STEMS:
+                continue
+            full = item + suffix
+            if ctx.covered(s, s + len(item), AREA_TYPES):
+                continue
+            found = [a for a in ctx.gaz.lookup(full, within=within) if LEVEL_TYPE.get(a.level) == level]
+            if found:
+                ctx.add(_area_hit(found[0], s, s + len(item), "alias", alias=item))
+            else:
+                ctx.add(Hit(s, s + len(item), level, full, (item,), "alias"))
+
+
+def deixis(ctx: Context) -> None:
+    """Context words (新区, 全市, 全省, 全国 …) as mentions of the area they stand for in this document."""
+    if ctx.home is None:
+        return
+    text = ctx.text
+    for m in re.finditer(r"全国|全省|全市|全区|全县|全新区|新区|本区|本市|全街道|本街道|省级|市级|区级", text):
+        s, e = m.span()
+        if s < ctx.body_start or ctx.covered(s, e):
+            continue
+        word = m.group()
+        if word == "新区" and s > 0 and is_han(text[s - 1]) and text[s - 1] != "全":
+            continue  # part of a name such as 大鹏新区, or 创新区
+        area = ctx.gaz.deixis(word, ctx.home)
+        if area is None:
+            continue
+        ctx.add(_area_hit(area, s, e, "contextual-deixis"))
+
+
+_ORG = suffix_regex(ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES + ("党中央", "中央", "国务院", "省委", "市委", "区委", "县委"))
+_STANDALONE = frozenset({
+    "党工委", "管委会", "最高院", "政法委", "政法办", "综治办", "信访办", "纪工委", "人大", "政协", "中央", "党中央", "国务院",
+    "省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府",
+})
+
+
+def canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
+    """The full name of a body: a leading context word becomes the area it stands for (新区网格管理中心 →
+    大鹏新区网格管理中心), and a district-level name gets its city (大鹏新区政法办公室 → 深圳市大鹏新区政法办公室),
+    so that the same body gets one key however the report writes it."""
+    aliases: list[str] = []
+    home = ctx.home
+    if home is not None:
+        for word in ("新区", "本区", "本市", "区", "市", "省"):
+            if not name.startswith(word) or len(name) <= len(word):
+                continue
+            rest = name[len(word) :]
+            if word in ("区", "市", "省") and not rest.startswith(("委", "政府", "人民", "公安", "司法", "法院", "检察院", "纪委", "人大", "政协")):
+                continue
+            area = ctx.gaz.deixis(word if word not in ("区", "市", "省") else "全" + word, home)
+            if area is not None and not name.startswith(area.name):
+                aliases.append(name)
+                name = area.name + rest
+            break
+    for s, e, area in ctx.gaz.find_in_text(name):
+        if s == 0 and area.level == "district" and e < len(name):
+            parent = ctx.gaz.parent(area)
+            if parent is not None and parent.level == "city":
+                aliases.append(name)
+                name = parent.name + name
+        break
+    return name, tuple(dict.fromkeys(a for a in aliases if a != name))
+
+
+def organisations(ctx: Context) -> None:
+    """Bodies named by a suffix (…司法所, …办事处, …领导小组, …有限公司), with their full name to the left."""
+    text = ctx.text
+    for s, e, suffix in iter_suffix_names(ctx, _ORG, standalone=_STANDALONE, start=0):
+        if ctx.in_quotes(s, e) and not _fully_quoted_name(ctx, s, e):
+            continue
+        raw = text[s:e]
+        if raw in _STANDALONE and s > 0 and text[s - 1] == "、":
+            pass
+        typ = "LeadingGroup" if suffix in GROUP_SUFFIXES else "Company" if suffix in COMPANY_SUFFIXES else "PublicOrganisation"
+        if typ == "PublicOrganisation" and raw.endswith("办事处") and _followed_by_community(ctx, e):
+            continue  # area sense, handled by areas()
+        name, aliases = canonical_org_name(ctx, raw)
+        # a quoted qualifier directly before the name: “三审合一”环境资源法庭
+        q = _quote_before(ctx, s)
+        if q:
+            aliases = aliases + (q + raw,)
+        ctx.add(Hit(s, e, typ, name, aliases))
+    # 公安局 … as parts of longer names are found above; coordinated short forms: 新区党工委、管委会
+    for h in [h for h in ctx.hits if h.type == "PublicOrganisation"]:
+        if h.name != ctx.text[h.start : h.end]:
+            continue
+
+
+def _fully_quoted_name(ctx: Context, s: int, e: int) -> bool:
+    return s > 0 and ctx.text[s - 1] == "“" and ctx.text[e : e + 1] == "”"
+
+
+def _quote_before(ctx: Context, s: int) -> str:
+    if s > 0 and ctx.text[s - 1] == "”":
+        j = ctx.text.rfind("“", max(0, s - 30), s - 1)
+        if j >= 0:
+            return ctx.text[j + 1 : s - 1]
+    return ""
+
+
+def _followed_by_community(ctx: Context, e: int) -> bool:
+    return any(h.start == e and h.type in ("Community", "Subdistrict") for h in ctx.hits) or bool(
+        re.match(rf"{_HAN}{{2,4}}?(社区|村)", ctx.text[e : e + 6])
+    )
+
+
+_PERSON = re.compile(
+    "(" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")"
+    + rf"([{SURNAMES}]{_HAN}{{1,2}}?)(?=同志|获|荣|被|等|、|，|。|；|（|\(|任|为|作|在|和|与|带领|牵头|说|表示|先后|多次|$)"
+)
+
+
+def persons(ctx: Context) -> None:
+    """People named after a role noun: 工作站的工作人员张浩获评…, 党支部书记李明同志."""
+    text = ctx.text
+    for m in _PERSON.finditer(text, ctx.body_start):
+        s, e = m.span(2)
+        name = m.group(2)
+        if len(name) == 3 and text[e - 1 : e + 1] in ("获评", "荣获"):
+            name, e = name[:2], e - 1
+        ctx.add(Hit(s, e, "Person", name, (), attrs={"role": m.group(1)}))
+    # lists after a role: 民警张三、李四
+    for h in [h for h in ctx.hits if h.type == "Person"]:
+        pos = h.end
+        while text[pos : pos + 1] == "、":
+            m = re.match(rf"[{SURNAMES}]{_HAN}{{1,2}}?(?=、|等|，|。|同志)", text[pos + 1 : pos + 5])
+            if not m:
+                break
+            ctx.add(Hit(pos + 1, pos + 1 + m.end(), "Person", m.group(), (), attrs=dict(h.attrs)))
+            pos = pos + 1 + m.end()
+
+
+_PLACE = suffix_regex(PLACE_SUFFIXES)
+_VENUE = re.compile(rf"在({_HAN}{{2,12}}?)(?=举行|举办|召开|开展|启动|设立|揭牌|成立)")
+
+
+def places(ctx: Context) -> None:
+    """Named places and facilities: …公园, …广场, …所城, and the venue of 在X举行."""
+    text = ctx.text
+    for s, e, _suffix in iter_suffix_names(ctx, _PLACE, not_words=()):
+        if ctx.in_quotes(s, e) or ctx.covered(s, e) or _descriptive(ctx, s):
+            continue
+        ctx.add(Hit(s, e, "Place", text[s:e]))
+    # a named place followed by generic place words is the named place: 大鹏所城片区景区 → 大鹏所城
+    for h in [h for h in ctx.hits if h.type == "Place"]:
+        for g in ctx.hits:
+            if g is not h and g.type == "Place" and g.start == h.start and g.end < h.end:
+                if re.fullmatch("(片区|景区|周边|一带|区域|范围|附近)+", text[g.end : h.end]):
+                    ctx.hits.remove(h)
+                    break
+    for m in _VENUE.finditer(text, ctx.body_start):
+        s, e = m.span(1)
+        if ctx.covered(s, e):
+            continue
+        if any(h.start <= s < h.end or h.start < e <= h.end for h in ctx.hits):
+            continue
+        ctx.add(Hit(s, e, "Place", m.group(1)))
+
+
+def documents(ctx: Context) -> None:
+    """Laws and normative documents: every 《…》, and well-known laws named without brackets (民法典)."""
+    text = ctx.text
+    for m in re.finditer(r"《([^《》\n]{2,80})》", text):
+        if m.start() < ctx.body_start:
+            continue
+        title = m.group(1).strip()
+        ctx.add(Hit(m.start(1), m.end(1), "NormativeDocument", title, ()))
+    laws = suffix_regex(WELL_KNOWN_LAWS)
+    for m in laws.finditer(text, ctx.body_start):
+        s, e = m.span()
+        if ctx.in_quotes(s, e) and text[s - 1 : s] == "《":
+            continue
+        if e < len(text) and is_han(text[e]) and text[e] not in "等颁实宣施的和与及、规请进":
+            continue
+        if s > 0 and is_han(text[s - 1]) and name_start(ctx, e, limit=len(m.group()) + 4) != s:
+            continue
+        ctx.add(Hit(s, e, "NormativeDocument", m.group(), ()))
+
+
+_INIT = suffix_regex(INITIATIVE_SUFFIXES + ("全会", "新模式"))
+#: Suffixes that name a programme on their own (with the minimum stem length they need).
+_STRONG_INIT = {
+    "专项斗争": 2, "专项行动": 2, "专项整治": 2, "专项治理": 2, "攻坚战": 2, "攻坚行动": 2, "百日行动": 2, "服务圈": 2,
+    "工程": 2, "大会战": 2, "工作法": 2, "全会": 3, "测评": 4, "试点": 4, "改革": 4, "示范点": 4, "模式": 4, "新模式": 4,
+}
+_HONOUR_RE = suffix_regex(HONOUR_SUFFIXES)
+_NUM = "一二三四五六七八九十两百千万"
+#: Verbs whose quoted object is a goal, a category or a metaphor rather than a programme (实现“党管政法”).
+_GOAL_VERBS = ("实现", "纳入", "筑牢", "守牢", "织密", "破解", "做到", "达到", "树立", "增强", "提高", "主动", "坚持做好")
+_GOAL_HEADS = ("难题", "问题", "目标", "要求", "理念", "意识", "难点", "短板")
+
+
+def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
+    """True for quoted words that describe rather than name: 变“被动”为“主动”, “六清”“六建”, “四个突出”."""
+    text = ctx.text
+    if inner.endswith(tuple(_STRONG_INIT)):
+        return False
+    if all(c in _NUM for c in inner) or re.match(f"^[{_NUM}]+个", inner) or (len(inner) <= 2 and inner[0] in _NUM):
+        return True
+    if "+" in inner or "＋" in inner:
+        return True
+    if text[qe : qe + 2] in ("为“", "向“") or text[max(0, qs - 1) : qs] == "变":
+        return True
+    if text[max(0, qs - 1) : qs] == "为" and text[max(0, qs - 8) : qs].rfind("变") >= 0 and "”" in text[max(0, qs - 8) : qs]:
+        return True
+    if text[qe : qe + 1] == "“" or text[max(0, qs - 1) : qs] == "”":
+        return True  # a run of quoted words: “零距离”“一站式”
+    if any(v in text[max(0, qs - 6) : qs] for v in _GOAL_VERBS) or text[qe : qe + 2] in _GOAL_HEADS:
+        return True
+    return False
+
+
+def initiatives(ctx: Context) -> None:
+    """Programmes, campaigns and mechanisms: quoted names (“一核同心圆”) and names with a strong suffix."""
+    text = ctx.text
+    for qs, qe in ctx.quoted():
+        if text[qs] != "“" or qs < ctx.body_start:
+            continue
+        inner_s, inner_e = qs + 1, qe - 1
+        inner = text[inner_s:inner_e]
+        if len(inner.strip()) < 2 or not any(is_han(c) for c in inner):
+            continue
+        if ctx.covered(inner_s, inner_e) or _is_honour_context(ctx, qs, qe) or _slogan(ctx, qs, qe, inner):
+            continue
+        if inner.endswith(tuple(HONOUR_SUFFIXES)):
+            continue
+        if "、" in inner or "，" in inner:
+            # a quoted series of names: “平安大鹏、法治大鹏、美丽大鹏”
+            items = re.split("[、，]", inner)
+            if all(2 <= len(i) <= 6 and not re.search("[在的是了]", i) for i in items):
+                pos = inner_s
+                for i in items:
+                    ctx.add(Hit(pos, pos + len(i), "Initiative", i, (), attrs={"quoted": True}))
+                    pos += len(i) + 1
+            continue
+        # a quoted name followed by a suffix: “三调联动”工作机制, “一十百千万”行动
+        m = _INIT.match(text, qe)
+        tail = m.group() if m and not _ORG.match(text, qe) and m.group() in _STRONG_INIT else ""
+        ctx.add(Hit(inner_s, inner_e, "Initiative", inner + tail, (inner,) if tail else (), attrs={"quoted": True}))
+    for s, e, suffix in iter_suffix_names(ctx, _INIT, not_words=("行动目标", "活动场所", "工程师", "项目化", "机制体制")):
+        need = _STRONG_INIT.get(suffix)
+        if need is None or e - len(suffix) - s < need or ctx.in_quotes(s, e) or ctx.covered(s, e):
+            continue
+        if text[max(0, s - 2) : s] == "党的":
+            s -= 2  # 党的十九届五中全会
+        if _descriptive(ctx, s):
+            continue
+        raw = text[s:e]
+        name = re.sub("^(新区|全市|全区|全省|全县|本区|本市)", "", raw)
+        ctx.add(Hit(s, e, "Initiative", name, (raw,) if name != raw else ()))
+    # creation campaigns counted by their results: 成功创建安全文明小区109个
+    for m in re.finditer(rf"创建({_HAN}{{2,10}}?)(?=\d+[个所家])", text):
+        s, e = m.span(1)
+        if not ctx.covered(s, e):
+            ctx.add(Hit(s, e, "Initiative", m.group(1)))
+
+
+def _descriptive(ctx: Context, s: int) -> bool:
+    """A noun phrase right after a claim word (全省首个生态法治公园) describes; it does not name."""
+    return ctx.text[max(0, s - 2) : s] in ("首个", "首家", "一个", "唯一", "一批", "首批")
+
+
+def _is_honour_context(ctx: Context, qs: int, qe: int) -> bool:
+    before = ctx.text[max(0, qs - 12) : qs]
+    after = ctx.text[qe : qe + 4]
+    return after.startswith(("荣誉称号", "称号", "奖")) or bool(
+        re.search(r"(授予|评为|获评|荣获|获得|创建|命名为|入选|获)(\d{4}年度?)?(全国|国家级?|省级?|市级?|区级?|" + _HAN + r"{2,4}[省市区])?$", before)
+    )
+
+
+def honour_names(ctx: Context) -> None:
+    """Placeholder so the registry lists honours; conferral patterns create Honour hits (see facts.py)."""
+    return None

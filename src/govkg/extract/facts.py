@@ -1,0 +1,393 @@
+"""Facts between entities: honour conferrals, stated relations and next year's plan items."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Conferral, Mention, PlanItem, Relation
+from .context import Context, Hit, is_han
+from .entities import AREA_TYPES, LEVEL_TYPE
+from .lexicon import HONOUR_SUFFIXES
+
+__all__ = ["conferrals", "relations", "plan_items", "honour_level"]
+
+AGENTS = {"PublicOrganisation", "LeadingGroup", "Company", "Person"}
+RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Place"}
+_VERB = re.compile(r"被授予|授予|被评为|评为|获评|荣获|获得|被命名为|命名为|被确定为|确定为|入选|成功创建|创建成功|获")
+_FILLER = re.compile(r"^(项目|成功|先后|分别|均|已|再次|又|还|同志|等|单位|连续\d+年|共同|一举|在\d{4}年)*$")
+_LEVEL_WORDS = [
+    ("全国", "national"), ("国家级", "national"), ("国家", "national"), ("中央", "national"),
+    ("省级", "provincial"), ("全省", "provincial"), ("省", "provincial"),
+    ("市级", "municipal"), ("全市", "municipal"), ("市", "municipal"),
+    ("区级", "district"), ("新区", "district"), ("全区", "district"), ("区", "district"), ("县级", "district"),
+]
+_AREA_LEVEL = {"country": "national", "province": "provincial", "city": "municipal", "district": "district"}
+
+
+def honour_level(ctx: Context, prefix: str, name: str) -> str | None:
+    """national | provincial | municipal | district from the word before the honour or the honour's own name."""
+    for word, level in _LEVEL_WORDS:
+        if prefix.endswith(word) or (prefix == "" and name.startswith(word) and word not in ("区", "市", "省")):
+            return level
+    for s, _e, area in ctx.gaz.find_in_text(name):
+        if s == 0:
+            return _AREA_LEVEL.get(area.level)
+    for n in (2, 3):
+        for area in ctx.gaz.lookup(name[:n]):
+            if area.level in ("province", "city") and area.short == name[:n]:
+                return _AREA_LEVEL[area.level]
+    return None
+
+
+def conferrals(ctx: Context) -> list[Conferral]:
+    """X被授予“Y”称号, X获评Y, X成功创建2020年省“Y”, X项目入选Y … → conferrals with level and year."""
+    text = ctx.text
+    out: list[Conferral] = []
+    for m in _VERB.finditer(text, ctx.body_start):
+        vs, ve = m.span()
+        if ctx.in_quotes(vs, ve):
+            continue
+        pos = ve
+        year = None
+        ym = re.match(r"(\d{4})年度?", text[pos:])
+        if ym:
+            year, pos = int(ym.group(1)), pos + ym.end()
+        lm = re.match(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区", text[pos:])
+        prefix = ""
+        if lm and text[pos + lm.end() : pos + lm.end() + 1] == "“":
+            prefix, pos = lm.group(), pos + lm.end()
+        if text[pos : pos + 1] == "“":
+            close = text.find("”", pos + 1, pos + 42)
+            if close < 0:
+                continue
+            hs, he = pos + 1, close
+        else:
+            he = pos
+            while he < len(text) and he - pos < 40 and (is_han(text[he]) or text[he].isdigit()):
+                he += 1
+            name = text[pos:he]
+            k = max((name.rfind(s) + len(s) for s in HONOUR_SUFFIXES if s in name), default=-1)
+            if k <= 0:
+                continue
+            hs, he = pos, pos + k
+        name = text[hs:he]
+        if len(name) < 3 or m.group() == "获" and not text[he : he + 4].startswith(("荣誉称号", "称号", "表彰")):
+            continue
+        if not name.endswith(tuple(HONOUR_SUFFIXES)) and not text[he : he + 4].startswith(("”荣誉称号", "”称号", "荣誉称号", "称号")):
+            if m.group() not in ("授予", "被授予", "评为", "被评为", "获评", "成功创建", "入选"):
+                continue
+        level = honour_level(ctx, prefix, name)
+        # an Honour hit replaces any Initiative hit on the same quoted text
+        ctx.hits[:] = [h for h in ctx.hits if not (h.start == hs and h.end == he)]
+        honour = ctx.add(Hit(hs, he, "Honour", name, (), attrs={"level": level} if level else {}))
+        recips = _recipients(ctx, vs)
+        if not recips:
+            continue
+        part, pyear = ctx.part(vs)
+        ss, se = ctx.sentence(vs)
+        note = None
+        nm = re.search(r"[^，。；]*(唯一|首个|首家)[^，。；]*", text[he:se])
+        if nm:
+            note = nm.group().strip("，。 ")
+        for r in recips:
+            q0, q1 = min(r.start, vs), max(he, ve)
+            out.append(
+                Conferral(
+                    recipient=r.key,
+                    honour=honour.key,
+                    level=level,
+                    year=year or pyear or ctx.summary_year(),
+                    mentions=[Mention(ctx.doc.id, q0, q1, text[q0:q1], "AwardConferral")],
+                    note=note,
+                )
+            )
+    return out
+
+
+def _recipients(ctx: Context, verb_start: int) -> list[Hit]:
+    ss, _se = ctx.sentence(verb_start)
+    cs = ss
+    hits = [h for h in ctx.hits_in(cs, verb_start, RECIPIENTS) if h.resolution != "contextual-deixis"]
+    if not hits:
+        return []
+    text = ctx.text
+    chosen: list[Hit] = []
+    pos = verb_start
+    while True:
+        cands = [h for h in hits if h.end <= pos and _FILLER.match(text[h.end : pos].replace("“", "").replace("”", ""))]
+        if not cands:
+            break
+        best = max(cands, key=lambda h: (h.end, h.end - h.start))
+        # prefer the outermost hit with the same end (大鹏办事处法律援助工作站 over 工作站)
+        outer = [h for h in hits if h.end == best.end and h.start <= best.start]
+        best = min(outer, key=lambda h: h.start) if outer else best
+        chosen.append(best)
+        # skip an area written right before a community: 葵涌办事处溪涌社区
+        left = best.start
+        prefix = [h for h in hits if h.end == left and h.type in AREA_TYPES | {"PublicOrganisation"} and best.type in AREA_TYPES]
+        if prefix:
+            left = prefix[0].start
+        if left > 0 and text[left - 1] in "、和与及":
+            pos = left - 1
+            continue
+        break
+    return chosen
+
+
+def relations(ctx: Context) -> list[Relation]:
+    """Relations the text states, by composition of names or by pattern."""
+    text = ctx.text
+    out: list[Relation] = []
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(subj: Hit | str, pred: str, obj: Hit | str, s: int, e: int, **kw) -> None:
+        sk = subj if isinstance(subj, str) else subj.key
+        ok = obj if isinstance(obj, str) else obj.key
+        if sk == ok:
+            return
+        for x in (subj, obj):
+            if isinstance(x, Hit) and abs(x.start - s) < 200:
+                s, e = min(s, x.start), max(e, x.end)
+        mention = Mention(ctx.doc.id, s, e, text[s:e], pred)
+        for r in out:
+            if (r.subject, r.predicate, r.object) == (sk, pred, ok):
+                if mention not in r.mentions:
+                    r.mentions.append(mention)
+                return
+        out.append(Relation(sk, pred, ok, [mention], **kw))
+        seen.add((sk, pred, ok))
+
+    hits = sorted(ctx.hits, key=lambda h: (h.start, -h.end))
+    by_start: dict[int, list[Hit]] = {}
+    for h in hits:
+        by_start.setdefault(h.start, []).append(h)
+    rank = {t: i for i, t in enumerate(("Country", "Province", "City", "District", "Subdistrict", "Community"))}
+    for h in hits:
+        if h.resolution == "contextual-deixis":
+            continue
+        # area followed by a lower area: 葵涌办事处溪涌社区, 深圳市大鹏新区
+        if h.type in rank:
+            for nxt in by_start.get(h.end, []):
+                if nxt.type in rank and rank[nxt.type] > rank[h.type]:
+                    add(nxt, "withinArea", h, h.start, nxt.end)
+                if nxt.type == "Place":
+                    add(nxt, "withinArea", h, h.start, nxt.end)
+        if h.type in ("PublicOrganisation", "LeadingGroup", "Company", "Place"):
+            inner = [g for g in by_start.get(h.start, []) if g is not h and g.end < h.end]
+            bodies = [g for g in inner if g.type in ("PublicOrganisation", "LeadingGroup") and h.type != "Place"]
+            for g in bodies:
+                add(h, "subOrganizationOf", g, h.start, h.end)
+            if bodies:
+                continue  # a unit's area is its parent body's
+            area = _deepest_area(ctx, h, by_start, rank) or _name_area(ctx, h)
+            if area is not None:
+                add(h, "withinArea" if h.type == "Place" else "jurisdiction", area, h.start, h.end)
+    # coordinated bodies share the area of the first: 新区党工委、管委会
+    for h in hits:
+        if h.type == "PublicOrganisation" and h.start > 0 and text[h.start - 1] == "、":
+            prev = [g for g in hits if g.end == h.start - 1 and g.type == "PublicOrganisation"]
+            for r in list(out):
+                if prev and r.subject == prev[0].key and r.predicate == "jurisdiction" and not any(
+                    x.subject == h.key and x.predicate == "jurisdiction" for x in out
+                ):
+                    add(h, "jurisdiction", r.object, prev[0].start, h.end)
+    # a leading group named after a programme leads it: 平安大鹏建设领导小组
+    for h in hits:
+        if h.type != "LeadingGroup":
+            continue
+        for g in hits:
+            if g.type == "Initiative" and h.start <= g.start and g.end <= h.end:
+                add(g, "leadBy", h, h.start, h.end)
+        for g in _named_inside(ctx, h, hits):
+            add(g, "leadBy", h, h.start, h.end)
+    # a programme whose name contains a document's name refers to it: 把民法典请回家
+    for h in hits:
+        if h.type == "Initiative":
+            for g in hits:
+                if g.type == "NormativeDocument" and h.start <= g.start and g.end <= h.end:
+                    add(h, "references", g, h.start, h.end)
+    # person of an organisation: 工作站的工作人员张浩
+    for h in hits:
+        if h.type != "Person":
+            continue
+        role = str(h.attrs.get("role", ""))
+        k = h.start - len(role)
+        if text[k : h.start] != role:
+            continue
+        k2 = k - 1 if text[k - 1 : k] == "的" else k
+        orgs = [g for g in hits if g.end == k2 and g.type in ("PublicOrganisation", "LeadingGroup", "Company")]
+        if orgs:
+            org = min(orgs, key=lambda g: g.start)
+            add(h, "memberOf", org, org.start, h.end, role=role or None)
+    _pattern_relations(ctx, hits, add)
+    return out
+
+
+def _named_inside(ctx: Context, h: Hit, hits: list[Hit]) -> list[Hit]:
+    """Initiatives mentioned elsewhere whose name occurs inside ``h``'s name."""
+    name = ctx.text[h.start : h.end]
+    return [g for g in hits if g.type == "Initiative" and len(g.name) >= 3 and g.name in name and not (h.start <= g.start < h.end)]
+
+
+def _deepest_area(ctx: Context, h: Hit, by_start: dict[int, list[Hit]], rank: dict[str, int]) -> str | None:
+    """The innermost of the areas a name starts with: 深圳市大鹏新区政法办公室 → 大鹏新区."""
+    best = None
+    pos = h.start
+    while True:
+        nxt = [g for g in by_start.get(pos, []) if g.type in rank and g.end < h.end and g is not h]
+        if not nxt:
+            break
+        best = max(nxt, key=lambda g: g.end)
+        pos = best.end
+    if best is None or best.resolution == "contextual-deixis" and not _named(ctx, best):
+        return None
+    return best.key
+
+
+def _named(ctx: Context, area_hit: Hit) -> bool:
+    """True when the area is also written by name somewhere in the document."""
+    return any(g.key == area_hit.key and g.resolution != "contextual-deixis" for g in ctx.hits)
+
+
+def _name_area(ctx: Context, h: Hit) -> str | None:
+    """The area an organisation's name begins with: 新区… → the home district, 葵涌司法所 → 葵涌街道."""
+    name = h.name
+    best, pos = None, 0
+    for s, e, area in ctx.gaz.find_in_text(name):
+        if s != pos or e >= len(name):
+            break
+        best, pos = area, e
+    if best is not None:
+        key = f"{LEVEL_TYPE[best.level]}:{best.key}"
+        return key if any(g.key == key and g.resolution != "contextual-deixis" for g in ctx.hits) else None
+    raw = ctx.text[h.start : h.end]
+    for n in (4, 3, 2):
+        stem = raw[:n]
+        if len(raw) <= n + 1:
+            continue
+        if any(a.short == stem and a.level in ("district", "city", "province") for a in ctx.gaz.lookup(stem)):
+            if not raw[n:].startswith(("办事处", "司法所", "派出所", "街道", "镇")):
+                continue  # 大鹏所城: 大鹏 is also 大鹏新区
+        for cand in (stem + "街道", stem + "镇"):
+            for area in ctx.gaz.lookup(cand, within=_district(ctx)):
+                if area.level == "subdistrict" and _district(ctx) in ctx.gaz.ancestors(area):
+                    ctx.add(Hit(h.start, h.start + n, "Subdistrict", area.name, (stem,), "alias", area=area))
+                    return f"Subdistrict:{area.key}"
+    return None
+
+
+def _district(ctx: Context):
+    home = ctx.home
+    if home is not None and home.level in ("subdistrict", "community"):
+        for a in ctx.gaz.ancestors(home):
+            if a.level == "district":
+                return a
+    return home
+
+
+_PILOT = re.compile(r"以([^，。；]{2,60}?)为(?:试点|示范点|示范|重点|突破口)")
+_SITE_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})(等)?(?:首批|第一批|第二批)?(?:(\d+|[一二三四五六七八九十两]+)个)?(社区|街道|村)")
+_PARTICIPANT = re.compile(r"(?:引导|组织|动员|发动|鼓励|支持|吸纳|邀请|带动)(.{2,30}?)(?:深度|积极|全面|广泛|主动)?参与")
+_APPROVED = re.compile(r"经(.{2,20}?)(?:批复|批准|同意|认定|授权)")
+_LEAD = re.compile(r"由(.{2,24}?)(?:牵头|负责|主导|统筹)")
+_VENUE = re.compile(r"在(.{2,20}?)(?:举行|举办|召开|开展|启动)")
+
+
+def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
+    text = ctx.text
+    from .figures import chinese_number
+
+    def first_after(pos: int, end: int, types: set[str]) -> Hit | None:
+        c = [h for h in hits if pos <= h.start < end and h.type in types and h.resolution != "contextual-deixis"]
+        return min(c, key=lambda h: (h.start, -h.end)) if c else None
+
+    def inside(s: int, e: int, types: set[str]) -> list[Hit]:
+        c = [h for h in hits if s <= h.start and h.end <= e and h.type in types and h.resolution != "contextual-deixis"]
+        # drop hits nested in another selected hit
+        return [h for h in c if not any(o is not h and o.start <= h.start and h.end <= o.end for o in c)]
+
+    for m in _PILOT.finditer(text, ctx.body_start):
+        ss, se = ctx.sentence(m.start())
+        pilots = inside(m.start(1), m.end(1), AREA_TYPES | {"Place", "PublicOrganisation"})
+        init = first_after(m.end(), se, {"Initiative"})
+        if init is None:
+            before = [h for h in hits if ss <= h.start and h.end <= m.start() and h.type == "Initiative"]
+            init = before[-1] if before else None
+        if init is None:
+            continue
+        open_list = "等" in m.group(1)
+        for p in pilots:
+            add(init, "pilotArea", p, m.start(), m.end(), open_list=open_list)
+    for m in _SITE_LIST.finditer(text, ctx.body_start):
+        e = m.end()
+        facility = [h for h in hits if h.start in (m.start(4), e) and h.end > e and h.type in ("Place", "Initiative")]
+        if not facility:
+            continue
+        items = inside(m.start(1), m.end(1), AREA_TYPES)
+        n = chinese_number(m.group(3)) if m.group(3) else None
+        open_list = bool(m.group(2)) and not (n is not None and n == len(items))
+        fac = max(facility, key=lambda h: h.end)
+        for it in items:
+            add(fac, "site", it, m.start(), fac.end, open_list=open_list)
+    for m in _PARTICIPANT.finditer(text, ctx.body_start):
+        agents = inside(m.start(1), m.end(1), AGENTS)
+        ss, se = ctx.sentence(m.end())
+        _cs, ce = ctx.clause(m.end())
+        obj = first_after(m.end(), ce, {"Initiative"})
+        if obj is None:
+            before = [h for h in hits if ss <= h.start and h.end <= m.start() and h.type == "Initiative"]
+            obj = before[-1] if before else None
+        for a in agents:
+            if obj is not None:
+                add(obj, "participant", a, m.start(), obj.end)
+    for m in _APPROVED.finditer(text, ctx.body_start):
+        bodies = inside(m.start(1), m.end(1), AGENTS)
+        _cs, ce = ctx.clause(m.end())
+        obj = first_after(m.end(), ce, {"PublicOrganisation"}) or first_after(m.end(), ce, {"Initiative", "Place", "NormativeDocument"})
+        for b in bodies:
+            if obj is not None:
+                add(obj, "approvedBy", b, m.start(), obj.end)
+    for m in _LEAD.finditer(text, ctx.body_start):
+        bodies = inside(m.start(1), m.end(1), {"PublicOrganisation", "LeadingGroup", "Company"})
+        _ss, se = ctx.sentence(m.end())
+        obj = first_after(m.end(), se, {"Initiative", "LeadingGroup"})
+        for b in bodies:
+            if obj is not None:
+                add(obj, "leadBy", b, m.start(), obj.end)
+    for m in _VENUE.finditer(text, ctx.body_start):
+        places = inside(m.start(1), m.end(1), {"Place"} | AREA_TYPES)
+        _cs, ce = ctx.clause(m.end())
+        obj = first_after(m.end(), ce, {"Initiative"})
+        for p in places:
+            if obj is not None:
+                add(obj, "location", p, m.start(), obj.end)
+
+
+def plan_items(ctx: Context) -> list[PlanItem]:
+    """Next year's plan items (一是…, 1.…) with the documents they reference and the programmes they name."""
+    doc = ctx.doc
+    items = [s for s in doc.sections if s.part == "plan" and s.kind in ("item", "subsection")]
+    top = [s for s in items if not any(o is not s and o.start <= s.start and s.end <= o.end for o in items)]
+    if not top:
+        top = [s for s in doc.sections if s.part == "plan" and s.kind == "paragraph" and not s.heading]
+    out: list[PlanItem] = []
+    for k, s in enumerate(sorted(top, key=lambda s: s.start), 1):
+        text = ctx.text[s.start : s.end]
+        lead = re.split(r"[。；]", text, maxsplit=1)[0].strip()
+        refs = [h for h in ctx.hits_in(s.start, s.end, {"NormativeDocument"})]
+        inits = [h for h in ctx.hits_in(s.start, s.end, {"Initiative"})]
+        out.append(
+            PlanItem(
+                ordinal=k,
+                start=s.start,
+                end=s.end,
+                summary=lead[:120],
+                year=s.year,
+                references=sorted({h.key for h in refs}),
+                initiatives=sorted({h.key for h in inits}),
+                mentions=[Mention(doc.id, s.start + text.find(lead), s.start + text.find(lead) + len(lead), lead, "PlanItem")]
+                if lead
+                else [],
+            )
+        )
+    return out

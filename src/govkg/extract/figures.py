@@ -1,0 +1,206 @@
+"""Figures: indicators with normalised values, units and qualifiers; rankings and first/only claims."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..model import Mention, Observation, Ranking
+from .context import Context
+from .lexicon import CLASSIFIERS
+
+__all__ = ["figures", "rankings", "chinese_number", "SCOPES"]
+
+_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+SCOPES = "全国|全省|全市|全区|全县|全新区|全街道|全州|全盟|全镇|国内|省内|市内|区内"
+
+
+def chinese_number(s: str) -> int | None:
+    """Arabic or Chinese numerals up to 99: "3" → 3, "十二" → 12, "二十" → 20."""
+    if s.isdigit():
+        return int(s)
+    if not s or any(c not in _CN and c != "十" for c in s):
+        return None
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (_CN[a] if a else 1) * 10 + (_CN[b] if b else 0)
+    return _CN[s[0]] if len(s) == 1 else None
+
+
+_UNITS = "|".join(re.escape(u) for u in sorted(set(CLASSIFIERS), key=lambda u: (-len(u), u)))
+_FIGURE = re.compile(
+    r"(?P<pre>约|近|超过|逾|不少于|至少|不到|不足|达到|达)?"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?P<mult>万|亿|千)?(?P<more>余|多)?"
+    rf"(?P<unit>{_UNITS})"
+    r"(?P<post>以上|左右|多)?"
+)
+_MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
+_CUMULATIVE = re.compile(r"累计|共计|总计|合计|一共|^共|，共|共[走完开举办处受调化解排提接签发组培服收]")
+
+
+def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
+    """Every Arabic-numeral figure with a unit or %, outside names, dates, ordinals and rankings."""
+    text = ctx.text
+    out: list[Observation] = []
+    for m in _FIGURE.finditer(text, ctx.body_start):
+        s, e = m.span()
+        ns = m.start("num")
+        if ns > 0 and (text[ns - 1].isdigit() or text[ns - 1] in "第.-/:" or text[ns - 1].isascii() and text[ns - 1].isalpha()):
+            continue
+        if any(a <= ns < b for a, b in taken) or ctx.in_quotes(ns, e):
+            continue
+        unit = m.group("unit")
+        if unit in ("%", "％"):
+            unit = "%"
+        nxt = text[e : e + 1]
+        if unit in ("年", "月") or (unit == "个月" and False):
+            continue
+        if unit in ("个", "家", "项", "名") and nxt and text[e : e + 2] in ("百分点",):
+            continue
+        value = Decimal(m.group("num").replace(",", ""))
+        qualifier = "exact"
+        mult = m.group("mult")
+        if unit in ("元",) and mult:
+            pass
+        if mult:
+            value *= _MULT[mult]
+            if "." in m.group("num"):
+                qualifier = "rounded"
+        pre, more, post = m.group("pre"), m.group("more"), m.group("post")
+        if pre in ("约", "近") or post == "左右":
+            qualifier = "approx"
+        elif more or post in ("以上", "多") or pre in ("超过", "逾"):
+            qualifier = "more-than"
+        elif pre in ("不少于", "至少"):
+            qualifier = "at-least"
+        elif pre in ("不到", "不足"):
+            qualifier = "less-than"
+        start = s if pre in ("约", "近", "超过", "逾", "不少于", "至少", "不到", "不足") else ns
+        end = e if post in ("以上", "左右") or post == "多" else m.end("unit")
+        cs, _ce = ctx.clause(ns)
+        before = text[cs:ns]
+        negated = bool(re.search(r"(未|没有|无)(发生|出现)$", before)) and value == 1
+        if negated:
+            value = Decimal(0)
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+        cumulative = bool(_CUMULATIVE.search(text[cs:ns]))
+        part, year = ctx.part(ns)
+        counts = re.sub(r"^(其中|同时|并|共|累计|共计|此外|另外|全年|年内)+", "", before).strip(" 　\u00a0")
+        counts = counts.rstrip("约近达到超过逾不少于至少")
+        quote = text[start:end]
+        out.append(
+            Observation(
+                value=value,
+                unit=unit,
+                as_stated=quote,
+                qualifier=qualifier,
+                cumulative=cumulative,
+                counts=counts[-30:],
+                about=_about(ctx, cs, ns),
+                period=year if year else ctx.summary_year(),
+                part=part,
+                mentions=[Mention(ctx.doc.id, start, end, quote, "Observation")],
+            )
+        )
+    return out
+
+
+def _about(ctx: Context, cs: int, pos: int) -> str | None:
+    types = {"PublicOrganisation", "LeadingGroup", "Company", "Initiative", "Community", "Subdistrict", "Place"}
+    hits = [h for h in ctx.hits_in(cs, pos, types) if h.resolution != "contextual-deixis"]
+    if not hits:
+        ss, _ = ctx.sentence(pos)
+        hits = [h for h in ctx.hits_in(ss, pos, types) if h.resolution != "contextual-deixis"]
+    if not hits:
+        return None
+    best = max(hits, key=lambda h: (h.end, h.end - h.start))
+    return best.key
+
+
+_RANK = re.compile(rf"(?P<scope>{SCOPES})(?:综合)?(?:排名|排行|排序)?(?:位列|位居|排在|排)?第(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
+_TOP = re.compile(rf"(?:排在|位居|位列|进入|跻身|均居|居)?(?P<scope>{SCOPES})(?:排名)?前(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
+_OF = re.compile(r"(?P<of>\d+|[一二三四五六七八九十]+)(?:项|个)(?:指标|考核指标|评价指标)?(?:中)?(?:有)?(?P<count>\d+|[一二三四五六七八九十]+)(?:项|个)$")
+_FIRST = re.compile(
+    rf"(?P<scope>{SCOPES})(?P<kind>首个|首家|首批|第一个|第一家|首创|首次|首例|率先|唯一)"
+    rf"|率先在(?P<scope2>{SCOPES})"
+)
+
+
+def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
+    """Rankings (全市排名第1, 排在全市前三) and claims (全省首个, 全市率先, 全省唯一), with the spans they use."""
+    text = ctx.text
+    out: list[Ranking] = []
+    taken: list[tuple[int, int]] = []
+
+    def scope_of(word: str):
+        if ctx.home is None:
+            return None
+        area = ctx.gaz.deixis(word, ctx.home)
+        return f"{_type(area)}:{area.key}" if area is not None else None
+
+    for m in _RANK.finditer(text, ctx.body_start):
+        cs, _ = ctx.clause(m.start())
+        indicator = text[cs : m.start()].strip()
+        out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
+        taken.append(m.span())
+    for m in _TOP.finditer(text, ctx.body_start):
+        cs, _ = ctx.clause(m.start())
+        before = text[cs : m.start()]
+        of = _OF.search(before)
+        start = m.start()
+        count = total = None
+        indicator = before.strip()
+        if of:
+            start = cs + of.start()
+            count, total = chinese_number(of.group("count")), chinese_number(of.group("of"))
+            indicator = before[: of.start()].strip() or before[of.start() :].strip()
+        out.append(
+            _ranking(ctx, "top", m, start, m.end(), scope_of, indicator, rank=chinese_number(m.group("n")), count=count, of=total)
+        )
+        taken.append((start, m.end()))
+    for m in _FIRST.finditer(text, ctx.body_start):
+        word = m.group("kind") or "率先"
+        kind = "only" if word == "唯一" else "first"
+        scope = m.group("scope") or m.group("scope2")
+        _cs, ce = ctx.clause(m.end())
+        indicator = text[m.end() : ce].strip()
+        r = _ranking(ctx, kind, m, m.start(), m.end(), scope_of, indicator, scope_word=scope)
+        out.append(r)
+        taken.append(m.span())
+    out.sort(key=lambda r: (r.mentions[0].start, r.mentions[0].end))
+    return out, taken
+
+
+def _type(area) -> str:
+    from .entities import LEVEL_TYPE
+
+    return LEVEL_TYPE[area.level]
+
+
+def _ranking(ctx, kind, m, start, end, scope_of, indicator, *, rank=None, count=None, of=None, scope_word=None) -> Ranking:
+    word = scope_word or m.group("scope")
+    part, year = ctx.part(start)
+    about = None
+    if kind in ("first", "only"):
+        ss, se = ctx.sentence(end)
+        after = [h for h in ctx.hits_in(end, se) if h.resolution != "contextual-deixis" and h.type not in ("Honour",)]
+        before = [h for h in ctx.hits_in(ss, start) if h.resolution != "contextual-deixis"]
+        pick = after[0] if after else (before[-1] if before else None)
+        about = pick.key if pick else None
+    elif ctx.home is not None:
+        about = f"{_type(ctx.home)}:{ctx.home.key}"
+    quote = ctx.text[start:end]
+    return Ranking(
+        kind=kind,
+        scope_word=word,
+        scope=scope_of(word),
+        rank=rank,
+        indicator=indicator.strip("，,。 ")[:60],
+        about=about,
+        count=count,
+        of=of,
+        period=year or ctx.summary_year(),
+        mentions=[Mention(ctx.doc.id, start, end, quote, "Ranking")],
+    )
+

@@ -1,0 +1,119 @@
+"""Find where a name ends and where it starts in unsegmented Chinese: suffix matching plus left cutting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from .context import Context, is_han
+from .lexicon import BOUNDARY_WORDS, DEIXIS, KEEP_WORDS, NOT_ORG_WORDS
+
+__all__ = ["suffix_regex", "name_start", "iter_suffix_names", "not_word_at"]
+
+_BOUNDARY = frozenset(BOUNDARY_WORDS)
+_BMAX = max(map(len, BOUNDARY_WORDS))
+#: Conjunctions that also occur inside official names (政法和社会工作局, 发展和改革局).
+_SOFT_CONJ = frozenset({"和", "与", "及"})
+MAX_NAME = 24
+_NUMERALS = frozenset("一二三四五六七八九十两几多百千万")
+_CLASSIFIER_CHARS = frozenset("个家所份场批项处次栋幢起宗人名位户件条类间座支")
+#: Stems that make a generic noun rather than a name: 街道司法所, 社区警务室, 各级党委.
+GENERIC_STEMS = frozenset(
+    "街道 社区 各街道 各社区 基层 区级 市级 省级 县级 各级 镇 村 乡镇 各部门 各单位 相关 有关 上级 下级 本级 属地 "
+    "专项工作 专项 工作 各 全 该 本 其 职能 主管 行业主管 成员 重点成员 驻区 区直 市直 各区 各镇 村居 居村 辖区".split()
+)
+
+
+def suffix_regex(suffixes: Iterable[str]) -> re.Pattern[str]:
+    """One alternation of ``suffixes``, longest first."""
+    return re.compile("|".join(re.escape(s) for s in sorted(set(suffixes), key=lambda s: (-len(s), s))))
+
+
+def not_word_at(text: str, start: int, end: int, words: Iterable[str] = NOT_ORG_WORDS) -> bool:
+    """True when the suffix at ``[start, end)`` is part of one of ``words`` (格局, 中心城市, 部署 …)."""
+    suffix = text[start:end]
+    for w in words:
+        p = w.find(suffix)
+        while p >= 0:
+            if text[start - p : start - p + len(w)] == w:
+                return True
+            p = w.find(suffix, p + 1)
+    return False
+
+
+def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME) -> int:
+    """Where a name whose stem ends at ``end_of_stem`` starts: the run of Han characters to the left,
+    cut after the rightmost boundary word (a verb, preposition or particle that cannot be in a name)."""
+    text = ctx.text
+    s = end_of_stem
+    floor = max(0, end_of_stem - limit)
+    while s > floor and is_han(text[s - 1]):
+        s -= 1
+    # a classifier right after a figure is not part of a name: 300栋|城中村, 四个|方面
+    if s < end_of_stem and text[s - 1 : s].isdigit() and text[s] in _CLASSIFIER_CHARS:
+        s += 1
+    elif s + 2 <= end_of_stem and text[s] in _NUMERALS and text[s + 1] in _CLASSIFIER_CHARS:
+        s += 2
+    run_start = s
+    cut = run_start
+    i = run_start
+    while i < end_of_stem:
+        for n in range(min(_BMAX, end_of_stem - i), 0, -1):
+            w = text[i : i + n]
+            if w in _BOUNDARY:
+                if n == 1 and (text[i : i + 2] in KEEP_WORDS or text[i - 1 : i + 1] in KEEP_WORDS):
+                    continue
+                if w in _SOFT_CONJ and _starts_with_area(ctx, cut, i):
+                    break
+                if w in DEIXIS and w == "新区":
+                    break
+                cut = i + n
+                i = i + n - 1
+                break
+        i += 1
+    return cut
+
+
+def _starts_with_area(ctx: Context, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` begins with an administrative-area name or a context word."""
+    frag = ctx.text[start:end]
+    if any(frag.startswith(d) for d in ("新区", "本区", "本市")):
+        return True
+    for s, _e, _a in ctx.gaz.find_in_text(frag):
+        return s == 0
+    return False
+
+
+def iter_suffix_names(
+    ctx: Context,
+    pattern: re.Pattern[str],
+    *,
+    min_stem: int = 2,
+    standalone: frozenset[str] = frozenset(),
+    not_words: Iterable[str] = NOT_ORG_WORDS,
+    start: int | None = None,
+) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, suffix) for names ending in one of ``pattern``'s suffixes.
+
+    ``standalone`` suffixes may form a name on their own (管委会); the others need ``min_stem``
+    Han characters before them.
+    """
+    text = ctx.text
+    nw = tuple(not_words)
+    for m in pattern.finditer(text, ctx.body_start if start is None else start):
+        s, e, suffix = m.start(), m.end(), m.group()
+        # a longer suffix overlapping this one wins: 政法办|公室 → 办公室
+        for p in range(s + 1, e):
+            m2 = pattern.match(text, p)
+            if m2 and m2.end() > e:
+                s, e, suffix = p, m2.end(), m2.group()
+                break
+        if not_word_at(text, s, e, nw) or text[e - 1 : e + 1] in nw or text[e - 1 : e + 2] in nw:
+            continue
+        start = name_start(ctx, s)
+        stem = s - start
+        if stem < min_stem and not (stem == 0 and suffix in standalone) and not (stem >= 1 and len(suffix) >= 3):
+            continue
+        if text[start:s] in GENERIC_STEMS:
+            continue
+        yield start, e, suffix
