@@ -1,0 +1,289 @@
+"""Embedded Oxigraph store: load rdflib graphs or RDF files (keeping named graphs) for fast SPARQL."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Identifier
+
+from .errors import QueryError
+
+__all__ = [
+    "RDF_FORMATS",
+    "open_store",
+    "add_to_store",
+    "is_store_dir",
+    "to_ox",
+    "from_ox",
+    "store_to_dataset",
+    "materialise_union",
+    "query_options",
+]
+
+#: File extension → pyoxigraph format (TriG, Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML).
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_ox(term: Identifier, _cache: dict | None = None) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as a pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise QueryError(f"cannot store RDF term {term!r} of type {type(term).__name__}")
+
+
+def from_ox(term: object) -> Identifier | None:
+    """A pyoxigraph term as an rdflib term (plain literals for xsd:string, as rdflib writes them)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise QueryError(f"unsupported RDF term {term!r} (RDF 1.2 triple terms are not used by govkg)")
+
+
+def _graph_name(ident: Identifier) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    if ident == DATASET_DEFAULT_GRAPH_ID or ident is None:
+        return ox.DefaultGraph()
+    if isinstance(ident, BNode):
+        return ox.BlankNode(str(ident))
+    return ox.NamedNode(str(ident))
+
+
+def _quads(data: Graph) -> Iterator[ox.Quad]:
+    """Every statement of ``data`` as a pyoxigraph quad, named graphs kept."""
+    cache: dict[Identifier, object] = {}
+
+    def conv(t: Identifier) -> object:
+        o = cache.get(t)
+        if o is None:
+            o = to_ox(t)
+            if len(cache) < 500_000:
+                cache[t] = o
+        return o
+
+    if isinstance(data, Dataset):
+        for g in data.graphs():
+            gname = _graph_name(g.identifier)
+            for s, p, o in g:
+                yield ox.Quad(conv(s), conv(p), conv(o), gname)
+    else:
+        for s, p, o in data:
+            yield ox.Quad(conv(s), conv(p), conv(o), ox.DefaultGraph())
+
+
+def is_store_dir(path: str | os.PathLike[str]) -> bool:
+    """True if ``path`` is a directory holding an on-disk Oxigraph store (RocksDB files)."""
+    p = Path(path)
+    return p.is_dir() and (p / "CURRENT").exists()
+
+
+def add_to_store(store: ox.Store, source: object, *, format: str | None = None) -> ox.Store:
+    """Add ``source`` (rdflib Dataset/Graph, file path, or pyoxigraph Store) to ``store``; returns it.
+
+    Files are parsed by Oxigraph: TriG and N-Quads keep their named graphs; Turtle and N-Triples
+    land in the default graph. ``format`` overrides the file extension (``trig``, ``turtle``,
+    ``nquads``, ``ntriples``, ``json-ld``).
+    """
+    if isinstance(source, ox.Store):
+        store.extend(list(source))
+    elif isinstance(source, Graph):
+        batch: list[ox.Quad] = []
+        for q in _quads(source):
+            batch.append(q)
+            if len(batch) >= 200_000:
+                store.extend(batch)
+                batch = []
+        if batch:
+            store.extend(batch)
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise QueryError(f"no such RDF file: {str(path)!r}")
+        fmt = _format(path, format)
+        try:
+            with open(path, "rb") as fh:
+                store.bulk_load(fh, fmt) if path.stat().st_size > 50_000_000 else store.load(fh, fmt)
+        except SyntaxError as exc:
+            raise QueryError(f"{path}: cannot parse as {fmt}: {exc}") from None
+    elif isinstance(source, (bytes, io.IOBase)):
+        if format is None:
+            raise QueryError("give the format of RDF bytes or streams")
+        try:
+            store.load(source, _format(Path("x"), format))
+        except SyntaxError as exc:
+            raise QueryError(f"cannot parse RDF input: {exc}") from None
+    else:
+        raise QueryError(f"cannot load {type(source).__name__} into a store; give a graph, a dataset or a file")
+    return store
+
+
+def _format(path: Path, format: str | None) -> ox.RdfFormat:
+    if format:
+        names = {
+            "trig": ".trig",
+            "turtle": ".ttl",
+            "ttl": ".ttl",
+            "nquads": ".nq",
+            "nq": ".nq",
+            "nt": ".nt",
+            "ntriples": ".nt",
+            "n-triples": ".nt",
+            "json-ld": ".jsonld",
+            "jsonld": ".jsonld",
+            "xml": ".rdf",
+        }
+        ext = names.get(format.lower())
+        if ext is None:
+            raise QueryError(f"unknown RDF format {format!r}; use one of {sorted(names)}")
+        return RDF_FORMATS[ext]
+    ext = path.suffix.lower()
+    if ext not in RDF_FORMATS:
+        raise QueryError(f"cannot tell the RDF format of {str(path)!r}; use one of {sorted(RDF_FORMATS)}")
+    return RDF_FORMATS[ext]
+
+
+def open_store(
+    source: object = None,
+    *,
+    path: str | os.PathLike[str] | None = None,
+    format: str | None = None,
+) -> ox.Store:
+    """Open a pyoxigraph Store, in memory or on disk at ``path``, and load ``source`` into it.
+
+    Parameters
+    ----------
+    source
+        ``None``; a pyoxigraph Store (returned as is when ``path`` is None); an rdflib Dataset or
+        Graph; a file (TriG, Turtle, N-Quads, N-Triples, JSON-LD); an on-disk store directory; or
+        a list of those. Named graphs are kept, and the default graph receives their union (see
+        :func:`materialise_union`), so plain queries see every graph at once with set semantics.
+    path
+        Directory of an on-disk store; created if missing, reopened (and added to) if present.
+    format
+        RDF format of ``source`` files when the extension does not tell.
+
+    Examples
+    --------
+    >>> from rdflib import Graph, URIRef, Literal
+    >>> g = Graph(); _ = g.add((URIRef("http://e/a"), URIRef("http://e/p"), Literal("x")))
+    >>> len(open_store(g))
+    1
+    """
+    if isinstance(source, ox.Store) and path is None:
+        return source
+    if isinstance(source, (str, os.PathLike)) and path is None and is_store_dir(source):
+        try:
+            return ox.Store(str(source))
+        except OSError as exc:
+            raise QueryError(f"cannot open store {str(source)!r}: {exc}") from None
+    try:
+        store = ox.Store(str(path)) if path is not None else ox.Store()
+    except OSError as exc:
+        raise QueryError(f"cannot open store {str(path)!r}: {exc}") from None
+    if source is None:
+        return store
+    sources: Iterable[object]
+    if isinstance(source, (list, tuple)):
+        sources = source
+    else:
+        sources = [source]
+    for src in sources:
+        if isinstance(src, (str, os.PathLike)) and is_store_dir(src):
+            add_to_store(store, ox.Store(str(src)))
+        else:
+            add_to_store(store, src, format=format)
+    materialise_union(store)
+    if path is not None:
+        store.flush()
+    return store
+
+
+def materialise_union(store: ox.Store) -> ox.Store:
+    """Copy every named-graph triple into the default graph, which then holds the RDF merge (a set).
+
+    Oxigraph's ``use_default_graph_as_union`` joins the graphs as a bag: a triple stated in two
+    documents' graphs (a shared period or label) matches twice, so answers would differ from
+    rdflib and from SPARQL's merge semantics. Stores built by :func:`open_store` therefore keep the
+    union in the default graph; named graphs stay available to ``GRAPH ?g { … }``.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return store
+
+
+def query_options(store: ox.Store) -> dict[str, object]:
+    """Keyword arguments for ``Store.query`` so that the default graph is the union of all graphs.
+
+    A store whose default graph has data is taken to hold the union (see :func:`materialise_union`);
+    a store with named graphs only (built elsewhere) is queried with ``use_default_graph_as_union``.
+    """
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        return {"default_graph": ox.DefaultGraph()}
+    return {"use_default_graph_as_union": True}
+
+
+def _default_graph(ds: Dataset) -> Graph:
+    """The default graph of a Dataset (``default_graph`` in rdflib ≥ 7.2, ``default_context`` before)."""
+    return ds.default_graph if hasattr(type(ds), "default_graph") else ds.default_context
+
+
+def store_to_dataset(store: ox.Store) -> Dataset:
+    """Copy a pyoxigraph Store into an rdflib Dataset (named graphs kept)."""
+    ds = Dataset()
+    cache: dict[object, Identifier | None] = {}
+
+    def conv(t: object) -> Identifier | None:
+        key = (type(t), str(t))
+        r = cache.get(key)
+        if r is None:
+            r = from_ox(t)
+            cache[key] = r
+        return r
+
+    graphs: dict[str, Graph] = {}
+    for q in store:
+        gn = q.graph_name
+        if isinstance(gn, ox.DefaultGraph):
+            g = _default_graph(ds)
+            key = ""
+        else:
+            key = str(gn)
+            g = graphs.get(key)
+            if g is None:
+                g = ds.graph(from_ox(gn))
+                graphs[key] = g
+        g.add((conv(q.subject), conv(q.predicate), conv(q.object)))
+    return ds
