@@ -117,5 +117,88 @@ def validate(graph: str) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("name", required=False)
+@click.option("-g", "--graph", "graphs", multiple=True, help="Graph file(s) to query (default graph/govkg.trig).")
+@click.option("--store", "store_dir", default=None, help="On-disk Oxigraph store folder (loaded from --graph if given).")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True)
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="List the named queries with the question each answers.")
+def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
+    """Run a named query, a .rq FILE or SPARQL from standard input (-) over the graph.
+
+    Parameters are bound as RDF terms, never pasted into the query text.
+
+    \b
+    Example:
+        govkg query --list
+        govkg query honours --param level=national
+        govkg query provenance -p entity=葵涌司法所 --format csv
+        echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | govkg query -
+    """
+    from .query import describe_queries, format_result, parse_param_args, run_query
+    from .store import open_store
+
+    if list_:
+        click.echo(describe_queries(), nl=False)
+        return
+    if not name:
+        raise click.UsageError("name a query (see --list), a .rq file, or - for standard input")
+    text = sys.stdin.read() if name == "-" else name
+    sources = list(graphs) or ([] if store_dir else ["graph/govkg.trig"])
+    for g in sources:
+        if not Path(g).exists():
+            raise click.ClickException(f"{g}: no such graph file; run `govkg build` first or pass --graph")
+    try:
+        source = open_store(sources or None, path=store_dir) if engine == "oxigraph" else sources[0]
+        result = run_query(source, text, engine=engine, **parse_param_args(params))
+    except GovKGError as exc:
+        raise _fail(exc) from exc
+    for note in result.notes:
+        click.echo(f"Note: {note}", err=True)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("graph", required=False)
+@click.option("--store", "store_dir", default=None, help="Serve an on-disk Oxigraph store folder.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; the default keeps the endpoint private to this machine.")
+@click.option("-p", "--port", default=8000, show_default=True, help="Port (0 picks a free one).")
+@click.option("--timeout", default=10.0, show_default=True, help="Per-query time limit in seconds.")
+@click.option("--row-limit", default=10000, show_default=True, help="Most rows a SELECT returns.")
+def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
+    """Serve GRAPH as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at / and the view at /view.
+
+    \b
+    Example:
+        govkg serve graph/govkg.trig -p 8000
+        curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
+    """
+    from .server import make_server
+    from .store import open_store
+
+    graph = graph or (None if store_dir else "graph/govkg.trig")
+    if graph and not Path(graph).exists():
+        raise click.ClickException(f"{graph}: no such graph file; run `govkg build` first")
+    view_html = None
+    if graph:
+        page = Path(graph).with_name("index.html")
+        view_html = page.read_text(encoding="utf-8") if page.exists() else None
+    try:
+        store = open_store(graph, path=store_dir)
+    except GovKGError as exc:
+        raise _fail(exc) from exc
+    server = make_server(store, host, port, timeout=timeout, row_limit=row_limit, view_html=view_html)
+    click.echo(f"govkg SPARQL endpoint: http://{host}:{server.server_port}/sparql (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:  # pragma: no cover
+        pass
+    finally:
+        server.server_close()
+
+
 def main() -> None:  # pragma: no cover
     cli()

@@ -229,4 +229,4 @@ class Extraction:
         for group in (self.relations, self.conferrals, self.observations, self.rankings, self.plan_items):
             for f in group:
                 out.update(f.mentions)
-        return sorted(out)
+        return sorted(out, key=lambda m: (m.start, m.end, m.label, m.text, m.resolution, m.doc_id))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ..errors import ExtractionError
 from ..model import ENTITY_TYPES, Document, Entity, Extraction, Mention
 from .context import Context, Hit
-from .entities import areas, deixis, documents, initiatives, organisations, persons, places
+from .entities import areas, deixis, documents, initiatives, organisations, persons, places, roads
 from .facts import conferrals, plan_items, relations
 from .figures import figures, rankings
 
@@ -39,6 +39,7 @@ for _name, _fn in (
     ("organisations", organisations),
     ("persons", persons),
     ("places", places),
+    ("roads", roads),
     ("deixis", deixis),
     ("initiatives", initiatives),
 ):
@@ -98,11 +99,13 @@ def _publisher(ctx: Context) -> None:
     for field, s, e in md.spans:
         if field == "publisher" and e > s:
             ctx.hits.append(Hit(s, e, "PublicOrganisation", ctx.text[s:e], ()))
+            ctx._index = None
 
 
 def _resolve(ctx: Context) -> dict[str, Entity]:
     """Merge hits into entities by key; keep every mention."""
     entities: dict[str, Entity] = {}
+    seen: set[tuple[str, Mention]] = set()
     for h in sorted(ctx.hits, key=lambda h: (h.start, h.end, h.type, h.name)):
         if h.type not in ENTITY_TYPES:
             raise ExtractionError(f"hit {h.name!r} has unknown type {h.type!r}")
@@ -126,7 +129,8 @@ def _resolve(ctx: Context) -> dict[str, Entity]:
         for k, v in h.attrs.items():
             ent.attrs.setdefault(k, v)
         m = Mention(ctx.doc.id, h.start, h.end, surface, h.type, h.resolution)
-        if m not in ent.mentions:
+        if (ent.key, m) not in seen:
+            seen.add((ent.key, m))
             ent.mentions.append(m)
     return entities
 

@@ -51,11 +51,16 @@ class Context:
         self.gaz = gazetteer
         self.home = home  # gazetteer Area of the publisher's district, or None
         self.hits: list[Hit] = []
+        self.cache: dict[str, dict] = {}  # per-document memo of reference-data look-ups
         self.body_start = max((s.end for s in doc.sections if s.part == "front"), default=0)
         self._quoted = self._quoted_spans()
         self._qstarts = [s for s, _ in self._quoted]
         self._sent = sorted((s.start, s.end) for s in doc.sections if s.kind == "sentence")
         self._sstarts = [s for s, _ in self._sent]
+        self._blocks = sorted(
+            (s for s in doc.sections if s.kind not in ("sentence", "paragraph")), key=lambda s: (s.start, -s.end)
+        )
+        self._bstarts = [s.start for s in self._blocks]
 
     # -- quotes -------------------------------------------------------------------------------
     def _quoted_spans(self) -> list[tuple[int, int]]:
@@ -101,11 +106,13 @@ class Context:
     def part(self, pos: int) -> tuple[str, int | None]:
         """("summary"|"plan"|"front", year) of the innermost section holding ``pos``."""
         best = None
-        for s in self.doc.sections:
-            if s.kind in ("sentence", "paragraph") or not (s.start <= pos < s.end):
-                continue
-            if best is None or (s.end - s.start) < (best.end - best.start):
-                best = s
+        i = bisect.bisect_right(self._bstarts, pos) - 1
+        while i >= 0:
+            s = self._blocks[i]
+            if s.start <= pos < s.end:
+                best = s  # the innermost: the latest start that still contains pos
+                break
+            i -= 1
         if best is None:
             return "summary", self.summary_year()
         return best.part, best.year
@@ -119,23 +126,73 @@ class Context:
 
     # -- hits -----------------------------------------------------------------------------------
     def add(self, hit: Hit) -> Hit:
-        if self.text[hit.start:hit.end] == "" or hit.start < self.body_start and hit.type != "PublicOrganisation":
+        """Record a hit (ignored when empty)."""
+        if hit.end <= hit.start:
             return hit
         self.hits.append(hit)
+        if self._index is not None:
+            hs, starts, longest, named = self._index
+            k = bisect.bisect_right(starts, hit.start)
+            hs.insert(k, hit)
+            starts.insert(k, hit.start)
+            named.setdefault(hit.key, set()).add(hit.resolution)
+            self._index = (hs, starts, max(longest, hit.end - hit.start), named)
         return hit
 
-    def hits_in(self, start: int, end: int, types: set[str] | None = None) -> list[Hit]:
-        return sorted(
-            (h for h in self.hits if start <= h.start and h.end <= end and (types is None or h.type in types)),
-            key=lambda h: (h.start, -h.end),
-        )
+    def discard(self, start: int, end: int) -> None:
+        """Drop the hits spanning exactly ``[start, end)``."""
+        gone = [h for h in self.hits_at(start) if h.end == end]
+        if not gone:
+            return
+        self.hits[:] = [h for h in self.hits if not any(h is g for g in gone)]
+        if self._index is not None:
+            hs, starts, longest, named = self._index
+            keep = [h for h in hs if not any(h is g for g in gone)]
+            self._index = None
+            self._index = (keep, [h.start for h in keep], longest, named)
 
-    def hit_at(self, start: int, end: int) -> Hit | None:
-        for h in self.hits:
-            if h.start == start and h.end == end:
-                return h
-        return None
+    def remove(self, keep_if) -> None:
+        """Drop every hit for which ``keep_if(hit)`` is false."""
+        self.hits[:] = [h for h in self.hits if keep_if(h)]
+        self._index = None
 
-    def covered(self, start: int, end: int, types: set[str] | None = None) -> bool:
+    _index: tuple[list[Hit], list[int], int, dict[str, set[str]]] | None = None
+
+    def _idx(self) -> tuple[list[Hit], list[int], int, dict[str, set[str]]]:
+        if self._index is None:
+            hs = sorted(self.hits, key=lambda h: (h.start, -h.end, h.type, h.name))
+            named: dict[str, set[str]] = {}
+            for h in hs:
+                named.setdefault(h.key, set()).add(h.resolution)
+            self._index = (hs, [h.start for h in hs], max((h.end - h.start for h in hs), default=0), named)
+        return self._index
+
+    def sorted_hits(self) -> list[Hit]:
+        """All hits by start, longest first."""
+        return self._idx()[0]
+
+    def hits_in(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> list[Hit]:
+        """Hits lying inside ``[start, end)``, by start."""
+        hs, starts, _m, _n = self._idx()
+        i, j = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        return [h for h in hs[i:j] if h.end <= end and (types is None or h.type in types)]
+
+    def hits_at(self, start: int) -> list[Hit]:
+        """Hits starting at ``start``, longest first."""
+        hs, starts, _m, _n = self._idx()
+        i, j = bisect.bisect_left(starts, start), bisect.bisect_right(starts, start)
+        return hs[i:j]
+
+    def hits_around(self, start: int, end: int) -> list[Hit]:
+        """Hits overlapping ``[start, end)``."""
+        hs, starts, longest, _n = self._idx()
+        i, j = bisect.bisect_left(starts, start - longest), bisect.bisect_left(starts, end)
+        return [h for h in hs[i:j] if h.end > start]
+
+    def covered(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> bool:
         """True when a hit already covers ``[start, end)``."""
-        return any(h.start <= start and end <= h.end and (types is None or h.type in types) for h in self.hits)
+        return any(h.start <= start and end <= h.end and (types is None or h.type in types) for h in self.hits_around(start, end))
+
+    def named(self, key: str) -> bool:
+        """True when the entity ``key`` is written by name (not only through 新区/全市 words)."""
+        return bool(self._idx()[3].get(key, set()) - {"contextual-deixis"})

@@ -13,6 +13,7 @@ from .lexicon import (
     ORG_SUFFIXES,
     PERSON_ROLES,
     PLACE_SUFFIXES,
+    BOUNDARY_WORDS,
     SURNAMES,
     WELL_KNOWN_LAWS,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "organisations",
     "persons",
     "places",
+    "roads",
     "documents",
     "initiatives",
     "honour_names",
@@ -50,6 +52,10 @@ _NOT_AREA_STEMS = frozenset(
 )
 #: Words after 社区/街道 that make it a modifier of a generic term (社区矫正 = community corrections).
 _MODIFIED = ("矫正", "戒毒", "康复", "民警", "干部", "工作者", "居民", "群众", "建设", "治理", "服务", "层面", "一级")
+
+
+#: Characters that never occur in a two-character place name's stem.
+_STOP_CHARS = frozenset("的在和与及对为被等了个各该其所是将把从向由以于即并或")
 
 
 def _modifier_use(text: str, end: int) -> bool:
@@ -84,7 +90,7 @@ def areas(ctx: Context) -> None:
             ctx.add(_area_hit(area, s, e))
     # X办事处 / X街道 / X镇 used as an area, followed by a community: 葵涌办事处溪涌社区
     for m in re.finditer(rf"({_HAN}{{2,4}}?)(办事处|街道办事处|街道|镇)(?=({_HAN}{{2,4}}?)(社区|村))", text):
-        if m.start() < ctx.body_start:
+        if m.start() < ctx.body_start or ctx.in_quotes(m.start(), m.end()):
             continue
         stem = m.group(1)
         s = name_start(ctx, m.start(1) + len(stem))
@@ -104,7 +110,7 @@ def areas(ctx: Context) -> None:
         e = m.end()
         if e <= ctx.body_start or ctx.covered(m.start(), e, AREA_TYPES) or ctx.in_quotes(m.start(), e):
             continue
-        if _modifier_use(text, e):
+        if _modifier_use(text, e) or text[m.start() - 1 : e] in ("城镇", "乡镇", "村镇", "集镇", "小镇", "城中村", "乡村", "农村"):
             continue
         if m.group() == "街道" and text[e : e + 3] in ("办事处", "政法委", "综治办") or text[e : e + 1] in "办委":
             continue
@@ -131,9 +137,15 @@ def _area_stem_start(ctx: Context, suffix_start: int) -> int | None:
     prev = ctx.hits_in(max(0, suffix_start - 12), suffix_start, AREA_TYPES | {"PublicOrganisation"})
     floor = max((h.end for h in prev if h.end <= suffix_start), default=0)
     s = max(name_start(ctx, suffix_start, limit=6), floor)
+    if suffix_start - s < 2 and suffix_start - 2 >= floor:
+        two = text[suffix_start - 2 : suffix_start]
+        if all(is_han(c) for c in two) and not set(two) & _STOP_CHARS and two not in BOUNDARY_WORDS:
+            s = suffix_start - 2
     stem = text[s:suffix_start]
     if len(stem) > 4 and floor < s:
         return None
+    if re.search(f"[{_NUM}\\d]+个$", stem):
+        return None  # a count: 益乐、丰潭两个社区 (the list itself is read by _bare_lists)
     if len(stem) < 2 or stem in _NOT_AREA_STEMS or any(stem.endswith(w) for w in _NOT_AREA_STEMS if len(w) >= 2):
         return None
     if not all(is_han(c) for c in stem):
@@ -161,7 +173,7 @@ def _bare_lists(ctx: Context, within) -> None:
         for k, item in enumerate(items):
             s = pos
             pos += len(item) + 1
-            item = item.rstrip("等")
+            item = re.sub(r"(等|[一二三四五六七八九十两]+个|\d+个)+$", "", item)
             if k == 0:
                 cut = name_start(ctx, s + len(item), limit=len(item))
                 s, item = cut, text[cut : s + len(item)]
@@ -199,10 +211,18 @@ _ORG = suffix_regex(ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES + ("党中�
 _STANDALONE = frozenset({
     "党工委", "管委会", "最高院", "政法委", "政法办", "综治办", "信访办", "纪工委", "人大", "政协", "中央", "党中央", "国务院",
     "省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府",
+    *(x for x in ORG_SUFFIXES if x.endswith("部") and len(x) >= 3),
 })
 
 
 def canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
+    cache = ctx.cache.setdefault("org_name", {})
+    if name not in cache:
+        cache[name] = _canonical_org_name(ctx, name)
+    return cache[name]
+
+
+def _canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
     """The full name of a body: a leading context word becomes the area it stands for (新区网格管理中心 →
     大鹏新区网格管理中心), and a district-level name gets its city (大鹏新区政法办公室 → 深圳市大鹏新区政法办公室),
     so that the same body gets one key however the report writes it."""
@@ -220,12 +240,13 @@ def canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
                 aliases.append(name)
                 name = area.name + rest
             break
-    for s, e, area in ctx.gaz.find_in_text(name):
-        if s == 0 and area.level == "district" and e < len(name):
-            parent = ctx.gaz.parent(area)
-            if parent is not None and parent.level == "city":
+    for s, e, area in ctx.gaz.find_in_text(name, within=ctx.home):
+        if s == 0 and area.level in ("district", "subdistrict") and e < len(name):
+            chain = [a for a in ctx.gaz.ancestors(area) if a.level in ("city", "district")]
+            prefix = "".join(a.name for a in reversed(chain))
+            if prefix and not name.startswith(prefix):
                 aliases.append(name)
-                name = parent.name + name
+                name = prefix + name
         break
     return name, tuple(dict.fromkeys(a for a in aliases if a != name))
 
@@ -234,8 +255,8 @@ def organisations(ctx: Context) -> None:
     """Bodies named by a suffix (…司法所, …办事处, …领导小组, …有限公司), with their full name to the left."""
     text = ctx.text
     for s, e, suffix in iter_suffix_names(ctx, _ORG, standalone=_STANDALONE, start=0):
-        if ctx.in_quotes(s, e) and not _fully_quoted_name(ctx, s, e):
-            continue
+        if ctx.in_quotes(s, e) or _fully_quoted_name(ctx, s, e):
+            continue  # a quoted name (“共享法庭”) names a programme, not a body
         raw = text[s:e]
         if raw in _STANDALONE and s > 0 and text[s - 1] == "、":
             pass
@@ -267,7 +288,7 @@ def _quote_before(ctx: Context, s: int) -> str:
 
 
 def _followed_by_community(ctx: Context, e: int) -> bool:
-    return any(h.start == e and h.type in ("Community", "Subdistrict") for h in ctx.hits) or bool(
+    return any(h.type in ("Community", "Subdistrict") for h in ctx.hits_at(e)) or bool(
         re.match(rf"{_HAN}{{2,4}}?(社区|村)", ctx.text[e : e + 6])
     )
 
@@ -310,19 +331,33 @@ def places(ctx: Context) -> None:
             continue
         ctx.add(Hit(s, e, "Place", text[s:e]))
     # a named place followed by generic place words is the named place: 大鹏所城片区景区 → 大鹏所城
+    generic = set()
     for h in [h for h in ctx.hits if h.type == "Place"]:
-        for g in ctx.hits:
-            if g is not h and g.type == "Place" and g.start == h.start and g.end < h.end:
+        for g in ctx.hits_at(h.start):
+            if g is not h and g.type == "Place" and g.end < h.end:
                 if re.fullmatch("(片区|景区|周边|一带|区域|范围|附近)+", text[g.end : h.end]):
-                    ctx.hits.remove(h)
-                    break
+                    generic.add(id(h))
+    ctx.remove(lambda h: id(h) not in generic)
     for m in _VENUE.finditer(text, ctx.body_start):
         s, e = m.span(1)
         if ctx.covered(s, e):
             continue
-        if any(h.start <= s < h.end or h.start < e <= h.end for h in ctx.hits):
+        if ctx.hits_around(s, e):
             continue
         ctx.add(Hit(s, e, "Place", m.group(1)))
+
+
+_ROAD = re.compile(rf"({_HAN}{{2,4}}?)(路|大道|大街)(?=沿线|两侧|周边|一带|沿街|路口|段|改造|整治|提升|、)")
+
+
+def roads(ctx: Context) -> None:
+    """Roads and streets named where the text treats them as places: 丰潭路沿线, 文三路两侧."""
+    text = ctx.text
+    for m in _ROAD.finditer(text, ctx.body_start):
+        s = name_start(ctx, m.end(1), limit=4)
+        if m.end(1) - s < 2 or ctx.hits_around(s, m.end()):
+            continue
+        ctx.add(Hit(s, m.end(), "Place", text[s : m.end()]))
 
 
 def documents(ctx: Context) -> None:
@@ -349,13 +384,13 @@ _INIT = suffix_regex(INITIATIVE_SUFFIXES + ("全会", "新模式"))
 #: Suffixes that name a programme on their own (with the minimum stem length they need).
 _STRONG_INIT = {
     "专项斗争": 2, "专项行动": 2, "专项整治": 2, "专项治理": 2, "攻坚战": 2, "攻坚行动": 2, "百日行动": 2, "服务圈": 2,
-    "工程": 2, "大会战": 2, "工作法": 2, "全会": 3, "测评": 4, "试点": 4, "改革": 4, "示范点": 4, "模式": 4, "新模式": 4,
+    "工程": 2, "大会战": 2, "工作法": 2, "生活圈": 2, "全会": 3, "测评": 4, "试点": 4, "改革": 4, "示范点": 4, "模式": 4, "新模式": 4,
 }
 _HONOUR_RE = suffix_regex(HONOUR_SUFFIXES)
 _NUM = "一二三四五六七八九十两百千万"
 #: Verbs whose quoted object is a goal, a category or a metaphor rather than a programme (实现“党管政法”).
 _GOAL_VERBS = ("实现", "纳入", "筑牢", "守牢", "织密", "破解", "做到", "达到", "树立", "增强", "提高", "主动", "坚持做好")
-_GOAL_HEADS = ("难题", "问题", "目标", "要求", "理念", "意识", "难点", "短板")
+_GOAL_HEADS = ("难题", "问题", "目标", "要求", "理念", "意识", "难点", "短板", "定位", "格局", "企业", "人员", "对象", "群体")
 
 
 def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
@@ -373,7 +408,7 @@ def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
         return True
     if text[qe : qe + 1] == "“" or text[max(0, qs - 1) : qs] == "”":
         return True  # a run of quoted words: “零距离”“一站式”
-    if any(v in text[max(0, qs - 6) : qs] for v in _GOAL_VERBS) or text[qe : qe + 2] in _GOAL_HEADS:
+    if any(v in text[max(0, qs - 6) : qs] for v in _GOAL_VERBS) or any(h in text[qe : qe + 4] for h in _GOAL_HEADS):
         return True
     return False
 

@@ -12,6 +12,8 @@ from .lexicon import HONOUR_SUFFIXES
 __all__ = ["conferrals", "relations", "plan_items", "honour_level"]
 
 AGENTS = {"PublicOrganisation", "LeadingGroup", "Company", "Person"}
+#: Roles that head the body they follow: 党工委书记, 办事处主任, 司法所所长.
+HEAD_ROLES = frozenset({"书记", "主任", "局长", "所长", "站长", "队长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
 RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Place"}
 _VERB = re.compile(r"被授予|授予|被评为|评为|获评|荣获|获得|被命名为|命名为|被确定为|确定为|入选|成功创建|创建成功|获")
 _FILLER = re.compile(r"^(项目|成功|先后|分别|均|已|再次|又|还|同志|等|单位|连续\d+年|共同|一举|在\d{4}年)*$")
@@ -22,6 +24,7 @@ _LEVEL_WORDS = [
     ("区级", "district"), ("新区", "district"), ("全区", "district"), ("区", "district"), ("县级", "district"),
 ]
 _AREA_LEVEL = {"country": "national", "province": "provincial", "city": "municipal", "district": "district"}
+_AREA_LEVEL_WORD = {"country": "全国", "province": "省级", "city": "市级", "district": "区级"}
 
 
 def honour_level(ctx: Context, prefix: str, name: str) -> str | None:
@@ -52,10 +55,16 @@ def conferrals(ctx: Context) -> list[Conferral]:
         ym = re.match(r"(\d{4})年度?", text[pos:])
         if ym:
             year, pos = int(ym.group(1)), pos + ym.end()
-        lm = re.match(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区", text[pos:])
+        lm = re.match(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区|县级|县", text[pos:])
         prefix = ""
         if lm and text[pos + lm.end() : pos + lm.end() + 1] == "“":
             prefix, pos = lm.group(), pos + lm.end()
+        else:
+            q = text.find("“", pos, pos + 12)
+            if q > pos and all(is_han(c) for c in text[pos:q]):
+                found = [a for a0, a1, a in ctx.gaz.find_in_text(text[pos:q], within=ctx.home) if a0 == 0 and a1 == q - pos]
+                if found:
+                    prefix, pos = _AREA_LEVEL_WORD.get(found[0].level, ""), q
         if text[pos : pos + 1] == "“":
             close = text.find("”", pos + 1, pos + 42)
             if close < 0:
@@ -78,7 +87,7 @@ def conferrals(ctx: Context) -> list[Conferral]:
                 continue
         level = honour_level(ctx, prefix, name)
         # an Honour hit replaces any Initiative hit on the same quoted text
-        ctx.hits[:] = [h for h in ctx.hits if not (h.start == hs and h.end == he)]
+        ctx.discard(hs, he)
         honour = ctx.add(Hit(hs, he, "Honour", name, (), attrs={"level": level} if level else {}))
         recips = _recipients(ctx, vs)
         if not recips:
@@ -107,6 +116,12 @@ def conferrals(ctx: Context) -> list[Conferral]:
 def _recipients(ctx: Context, verb_start: int) -> list[Hit]:
     ss, _se = ctx.sentence(verb_start)
     cs = ss
+    # 被司法部授予 / 被中共杭州市委授予: the conferrer stands between 被 and the verb
+    by = [h for h in ctx.hits_around(verb_start - 1, verb_start) if h.end == verb_start and h.type in AGENTS]
+    if by:
+        b = min(by, key=lambda h: h.start)
+        if ctx.text[b.start - 1 : b.start] == "被":
+            verb_start = b.start - 1
     hits = [h for h in ctx.hits_in(cs, verb_start, RECIPIENTS) if h.resolution != "contextual-deixis"]
     if not hits:
         return []
@@ -138,7 +153,8 @@ def relations(ctx: Context) -> list[Relation]:
     """Relations the text states, by composition of names or by pattern."""
     text = ctx.text
     out: list[Relation] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: dict[tuple[str, str, str], Relation] = {}
+    quoted: dict[int, set[Mention]] = {}
 
     def add(subj: Hit | str, pred: str, obj: Hit | str, s: int, e: int, **kw) -> None:
         sk = subj if isinstance(subj, str) else subj.key
@@ -149,15 +165,17 @@ def relations(ctx: Context) -> list[Relation]:
             if isinstance(x, Hit) and abs(x.start - s) < 200:
                 s, e = min(s, x.start), max(e, x.end)
         mention = Mention(ctx.doc.id, s, e, text[s:e], pred)
-        for r in out:
-            if (r.subject, r.predicate, r.object) == (sk, pred, ok):
-                if mention not in r.mentions:
-                    r.mentions.append(mention)
-                return
-        out.append(Relation(sk, pred, ok, [mention], **kw))
-        seen.add((sk, pred, ok))
+        r = seen.get((sk, pred, ok))
+        if r is not None:
+            if mention not in quoted[id(r)]:
+                quoted[id(r)].add(mention)
+                r.mentions.append(mention)
+            return
+        r = seen[(sk, pred, ok)] = Relation(sk, pred, ok, [mention], **kw)
+        quoted[id(r)] = {mention}
+        out.append(r)
 
-    hits = sorted(ctx.hits, key=lambda h: (h.start, -h.end))
+    hits = ctx.sorted_hits()
     by_start: dict[int, list[Hit]] = {}
     for h in hits:
         by_start.setdefault(h.start, []).append(h)
@@ -180,33 +198,33 @@ def relations(ctx: Context) -> list[Relation]:
             if bodies:
                 continue  # a unit's area is its parent body's
             area = _deepest_area(ctx, h, by_start, rank) or _name_area(ctx, h)
-            if area is not None:
+            if area is not None and h.type != "LeadingGroup":
                 add(h, "withinArea" if h.type == "Place" else "jurisdiction", area, h.start, h.end)
     # coordinated bodies share the area of the first: 新区党工委、管委会
     for h in hits:
         if h.type == "PublicOrganisation" and h.start > 0 and text[h.start - 1] == "、":
-            prev = [g for g in hits if g.end == h.start - 1 and g.type == "PublicOrganisation"]
-            for r in list(out):
-                if prev and r.subject == prev[0].key and r.predicate == "jurisdiction" and not any(
-                    x.subject == h.key and x.predicate == "jurisdiction" for x in out
-                ):
-                    add(h, "jurisdiction", r.object, prev[0].start, h.end)
+            prev = [g for g in ctx.hits_around(h.start - 2, h.start - 1) if g.end == h.start - 1 and g.type == "PublicOrganisation"]
+            if prev and not any(k[0] == h.key and k[1] == "jurisdiction" for k in seen):
+                for k in [k for k in seen if k[0] == prev[0].key and k[1] == "jurisdiction"]:
+                    add(h, "jurisdiction", k[2], prev[0].start, h.end)
     # a leading group named after a programme leads it: 平安大鹏建设领导小组
+    programmes: dict[str, Hit] = {}
+    for h in hits:
+        if h.type == "Initiative" and len(h.name) >= 3:
+            programmes.setdefault(h.name, h)
     for h in hits:
         if h.type != "LeadingGroup":
             continue
-        for g in hits:
-            if g.type == "Initiative" and h.start <= g.start and g.end <= h.end:
-                add(g, "leadBy", h, h.start, h.end)
-        for g in _named_inside(ctx, h, hits):
+        for g in ctx.hits_in(h.start, h.end, {"Initiative"}):
+            add(g, "leadBy", h, h.start, h.end)
+        for g in _named_inside(ctx, h, programmes):
             add(g, "leadBy", h, h.start, h.end)
     # a programme whose name contains a document's name refers to it: 把民法典请回家
     for h in hits:
         if h.type == "Initiative":
-            for g in hits:
-                if g.type == "NormativeDocument" and h.start <= g.start and g.end <= h.end:
-                    add(h, "references", g, h.start, h.end)
-    # person of an organisation: 工作站的工作人员张浩
+            for g in ctx.hits_in(h.start, h.end, {"NormativeDocument"}):
+                add(h, "references", g, h.start, h.end)
+    # person of an organisation: 工作站的工作人员张浩, 党工委书记周立群 (a head)
     for h in hits:
         if h.type != "Person":
             continue
@@ -215,18 +233,27 @@ def relations(ctx: Context) -> list[Relation]:
         if text[k : h.start] != role:
             continue
         k2 = k - 1 if text[k - 1 : k] == "的" else k
-        orgs = [g for g in hits if g.end == k2 and g.type in ("PublicOrganisation", "LeadingGroup", "Company")]
+        orgs = [g for g in ctx.hits_around(k2 - 1, k2) if g.end == k2 and g.type in ("PublicOrganisation", "LeadingGroup", "Company")]
         if orgs:
             org = min(orgs, key=lambda g: g.start)
+            if role in HEAD_ROLES:
+                add(org, "headedBy", h, org.start, h.end, role=role)
             add(h, "memberOf", org, org.start, h.end, role=role or None)
+        # 由…周立群任组长的…专班
+        m = re.match(r"任(组长|指挥长|主任|召集人|总指挥|队长|站长|负责人)的?", text[h.end : h.end + 6])
+        if m:
+            _ss, se = ctx.sentence(h.end)
+            group = [g for g in ctx.hits_in(h.end + m.end(), se, {"LeadingGroup", "PublicOrganisation"}) if g.start == h.end + m.end()]
+            for g in group[:1]:
+                add(g, "headedBy", h, h.start, g.end, role=m.group(1))
     _pattern_relations(ctx, hits, add)
     return out
 
 
-def _named_inside(ctx: Context, h: Hit, hits: list[Hit]) -> list[Hit]:
+def _named_inside(ctx: Context, h: Hit, programmes: dict[str, Hit]) -> list[Hit]:
     """Initiatives mentioned elsewhere whose name occurs inside ``h``'s name."""
     name = ctx.text[h.start : h.end]
-    return [g for g in hits if g.type == "Initiative" and len(g.name) >= 3 and g.name in name and not (h.start <= g.start < h.end)]
+    return [g for n, g in programmes.items() if n in name and not (h.start <= g.start < h.end)]
 
 
 def _deepest_area(ctx: Context, h: Hit, by_start: dict[int, list[Hit]], rank: dict[str, int]) -> str | None:
@@ -246,12 +273,27 @@ def _deepest_area(ctx: Context, h: Hit, by_start: dict[int, list[Hit]], rank: di
 
 def _named(ctx: Context, area_hit: Hit) -> bool:
     """True when the area is also written by name somewhere in the document."""
-    return any(g.key == area_hit.key and g.resolution != "contextual-deixis" for g in ctx.hits)
+    return ctx.named(area_hit.key)
 
 
 def _name_area(ctx: Context, h: Hit) -> str | None:
     """The area an organisation's name begins with: 新区… → the home district, 葵涌司法所 → 葵涌街道."""
-    name = h.name
+    cache = ctx.cache.setdefault("name_area", {})
+    ck = (h.name, ctx.text[h.start : h.end])
+    if ck in cache:
+        found = cache[ck]
+        if found is not None and found[1] is not None:
+            ctx.add(Hit(h.start, h.start + found[1], "Subdistrict", found[2].name, (found[3],), "alias", area=found[2]))
+        return found[0] if found is not None else None
+    cache[ck] = None
+    key = _name_area_uncached(ctx, h, cache, ck)
+    if ck not in cache or cache[ck] is None:
+        cache[ck] = (key, None, None, None)
+    return key
+
+
+def _name_area_uncached(ctx: Context, h: Hit, cache: dict, ck: tuple[str, str]) -> str | None:
+    name = re.sub("^(中共|中国共产党)", "", h.name)
     best, pos = None, 0
     for s, e, area in ctx.gaz.find_in_text(name):
         if s != pos or e >= len(name):
@@ -259,7 +301,7 @@ def _name_area(ctx: Context, h: Hit) -> str | None:
         best, pos = area, e
     if best is not None:
         key = f"{LEVEL_TYPE[best.level]}:{best.key}"
-        return key if any(g.key == key and g.resolution != "contextual-deixis" for g in ctx.hits) else None
+        return key if ctx.named(key) else None
     raw = ctx.text[h.start : h.end]
     for n in (4, 3, 2):
         stem = raw[:n]
@@ -272,6 +314,7 @@ def _name_area(ctx: Context, h: Hit) -> str | None:
             for area in ctx.gaz.lookup(cand, within=_district(ctx)):
                 if area.level == "subdistrict" and _district(ctx) in ctx.gaz.ancestors(area):
                     ctx.add(Hit(h.start, h.start + n, "Subdistrict", area.name, (stem,), "alias", area=area))
+                    cache[ck] = (f"Subdistrict:{area.key}", n, area, stem)
                     return f"Subdistrict:{area.key}"
     return None
 
@@ -287,7 +330,9 @@ def _district(ctx: Context):
 
 _PILOT = re.compile(r"以([^，。；]{2,60}?)为(?:试点|示范点|示范|重点|突破口)")
 _SITE_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})(等)?(?:首批|第一批|第二批)?(?:(\d+|[一二三四五六七八九十两]+)个)?(社区|街道|村)")
-_PARTICIPANT = re.compile(r"(?:引导|组织|动员|发动|鼓励|支持|吸纳|邀请|带动)(.{2,30}?)(?:深度|积极|全面|广泛|主动)?参与")
+_PARTICIPANT = re.compile(r"(?:引导|组织|动员|发动|鼓励|支持|吸纳|邀请|带动|联合|会同)(.{2,30}?)(?:深度|积极|全面|广泛|主动|定期)?(?:参与|开展|参加|坐班|入驻|进驻|共同)")
+_SITE_AT = re.compile(r"在([^，。；]{2,40}?)(?:建成|建设|设立|打造|开设|启用|设置|挂牌|揭牌|新建|成立)")
+_COVERS = re.compile(r"(?:涉及|覆盖|包括|惠及)([^，。；]{2,40}?)(?:等)?(?:\d+|[一二三四五六七八九十两]+)?个?(?:社区|街道|村|镇)")
 _APPROVED = re.compile(r"经(.{2,20}?)(?:批复|批准|同意|认定|授权)")
 _LEAD = re.compile(r"由(.{2,24}?)(?:牵头|负责|主导|统筹)")
 _VENUE = re.compile(r"在(.{2,20}?)(?:举行|举办|召开|开展|启动)")
@@ -298,11 +343,11 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
     from .figures import chinese_number
 
     def first_after(pos: int, end: int, types: set[str]) -> Hit | None:
-        c = [h for h in hits if pos <= h.start < end and h.type in types and h.resolution != "contextual-deixis"]
+        c = [h for h in ctx.hits_in(pos, end + 200) if h.start < end and h.type in types and h.resolution != "contextual-deixis"]
         return min(c, key=lambda h: (h.start, -h.end)) if c else None
 
     def inside(s: int, e: int, types: set[str]) -> list[Hit]:
-        c = [h for h in hits if s <= h.start and h.end <= e and h.type in types and h.resolution != "contextual-deixis"]
+        c = [h for h in ctx.hits_in(s, e, types) if h.resolution != "contextual-deixis"]
         # drop hits nested in another selected hit
         return [h for h in c if not any(o is not h and o.start <= h.start and h.end <= o.end for o in c)]
 
@@ -311,7 +356,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
         pilots = inside(m.start(1), m.end(1), AREA_TYPES | {"Place", "PublicOrganisation"})
         init = first_after(m.end(), se, {"Initiative"})
         if init is None:
-            before = [h for h in hits if ss <= h.start and h.end <= m.start() and h.type == "Initiative"]
+            before = ctx.hits_in(ss, m.start(), {"Initiative"})
             init = before[-1] if before else None
         if init is None:
             continue
@@ -320,7 +365,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
             add(init, "pilotArea", p, m.start(), m.end(), open_list=open_list)
     for m in _SITE_LIST.finditer(text, ctx.body_start):
         e = m.end()
-        facility = [h for h in hits if h.start in (m.start(4), e) and h.end > e and h.type in ("Place", "Initiative")]
+        facility = [h for h in ctx.hits_at(m.start(4)) + ctx.hits_at(e) if h.end > e and h.type in ("Place", "Initiative")]
         if not facility:
             continue
         items = inside(m.start(1), m.end(1), AREA_TYPES)
@@ -335,15 +380,32 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
         _cs, ce = ctx.clause(m.end())
         obj = first_after(m.end(), ce, {"Initiative"})
         if obj is None:
-            before = [h for h in hits if ss <= h.start and h.end <= m.start() and h.type == "Initiative"]
+            before = ctx.hits_in(ss, m.start(), {"Initiative"})
             obj = before[-1] if before else None
         for a in agents:
             if obj is not None:
                 add(obj, "participant", a, m.start(), obj.end)
+    for m in _SITE_AT.finditer(text, ctx.body_start):
+        areas = inside(m.start(1), m.end(1), AREA_TYPES)
+        _cs, ce = ctx.clause(m.end())
+        obj = first_after(m.end(), ce, {"Initiative", "Place"})
+        for a in areas:
+            if obj is not None:
+                add(obj, "site", a, m.start(), obj.end)
+    for m in _COVERS.finditer(text, ctx.body_start):
+        areas = inside(m.start(1), m.end(), AREA_TYPES)
+        ss, _se = ctx.sentence(m.start())
+        before = ctx.hits_in(ss, m.start(), {"Initiative"})
+        for a in areas:
+            if before:
+                add(before[-1], "site", a, before[-1].start, m.end())
     for m in _APPROVED.finditer(text, ctx.body_start):
         bodies = inside(m.start(1), m.end(1), AGENTS)
         _cs, ce = ctx.clause(m.end())
         obj = first_after(m.end(), ce, {"PublicOrganisation"}) or first_after(m.end(), ce, {"Initiative", "Place", "NormativeDocument"})
+        if obj is None:
+            prev = [h for h in ctx.hits_around(m.start() - 2, m.start()) if m.start() - 2 <= h.end <= m.start() and h.type in ("Initiative", "Place", "PublicOrganisation")]
+            obj = prev[0] if prev else None
         for b in bodies:
             if obj is not None:
                 add(obj, "approvedBy", b, m.start(), obj.end)
@@ -354,6 +416,18 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
         for b in bodies:
             if obj is not None:
                 add(obj, "leadBy", b, m.start(), obj.end)
+    # a body at the head of a clause that runs a programme leads it: 文新司法所联合…开展“法律进网格”活动
+    for m in re.finditer(r"(?:联合|牵头|组织|会同)[^，。；]{0,30}?开展", text):
+        cs, ce = ctx.clause(m.start())
+        lead = [h for h in ctx.hits_around(m.start() - 1, m.start()) if h.end == m.start() and h.start >= cs and h.type in ("PublicOrganisation", "LeadingGroup")]
+        obj = first_after(m.end(), ce, {"Initiative"})
+        if lead and obj is not None:
+            add(obj, "leadBy", min(lead, key=lambda h: h.start), lead[0].start, obj.end)
+    # a place named inside a programme's name: 丰潭路沿线环境综合整治工程
+    for h in hits:
+        if h.type == "Initiative":
+            for g in ctx.hits_in(h.start, h.end, {"Place"}):
+                add(h, "location", g, h.start, h.end)
     for m in _VENUE.finditer(text, ctx.body_start):
         places = inside(m.start(1), m.end(1), {"Place"} | AREA_TYPES)
         _cs, ce = ctx.clause(m.end())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ _FIGURE = re.compile(
     rf"(?P<unit>{_UNITS})"
     r"(?P<post>以上|左右|多)?"
 )
+_NAMED = frozenset({"Initiative", "PublicOrganisation", "LeadingGroup", "Honour", "Place", "NormativeDocument"})
 _MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|一共|^共|，共|共[走完开举办处受调化解排提接签发组培服收]")
 
@@ -43,12 +45,17 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
     """Every Arabic-numeral figure with a unit or %, outside names, dates, ordinals and rankings."""
     text = ctx.text
     out: list[Observation] = []
+    taken = sorted(taken)
+    tstarts = [a for a, _ in taken]
     for m in _FIGURE.finditer(text, ctx.body_start):
         s, e = m.span()
         ns = m.start("num")
         if ns > 0 and (text[ns - 1].isdigit() or text[ns - 1] in "第.-/:" or text[ns - 1].isascii() and text[ns - 1].isalpha()):
             continue
-        if any(a <= ns < b for a, b in taken) or ctx.in_quotes(ns, e):
+        if ctx.covered(ns, m.end("unit"), _NAMED):
+            continue  # a figure inside a name: 15分钟品质生活圈
+        k = bisect.bisect_right(tstarts, ns) - 1
+        if k >= 0 and ns < taken[k][1] or ctx.in_quotes(ns, e):
             continue
         unit = m.group("unit")
         if unit in ("%", "％"):

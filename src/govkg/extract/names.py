@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 
 from .context import Context, is_han
@@ -11,7 +12,7 @@ from .lexicon import BOUNDARY_WORDS, DEIXIS, KEEP_WORDS, NOT_ORG_WORDS
 __all__ = ["suffix_regex", "name_start", "iter_suffix_names", "not_word_at"]
 
 _BOUNDARY = frozenset(BOUNDARY_WORDS)
-_BMAX = max(map(len, BOUNDARY_WORDS))
+_BOUNDARY_RE = re.compile("|".join(re.escape(w) for w in sorted(_BOUNDARY, key=lambda w: (-len(w), w))))
 #: Conjunctions that also occur inside official names (政法和社会工作局, 发展和改革局).
 _SOFT_CONJ = frozenset({"和", "与", "及"})
 MAX_NAME = 24
@@ -29,15 +30,22 @@ def suffix_regex(suffixes: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(s) for s in sorted(set(suffixes), key=lambda s: (-len(s), s))))
 
 
-def not_word_at(text: str, start: int, end: int, words: Iterable[str] = NOT_ORG_WORDS) -> bool:
-    """True when the suffix at ``[start, end)`` is part of one of ``words`` (格局, 中心城市, 部署 …)."""
-    suffix = text[start:end]
+@lru_cache(maxsize=4096)
+def _containing(suffix: str, words: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    out = []
     for w in words:
         p = w.find(suffix)
         while p >= 0:
-            if text[start - p : start - p + len(w)] == w:
-                return True
+            out.append((w, p))
             p = w.find(suffix, p + 1)
+    return tuple(out)
+
+
+def not_word_at(text: str, start: int, end: int, words: Iterable[str] = NOT_ORG_WORDS) -> bool:
+    """True when the suffix at ``[start, end)`` is part of one of ``words`` (格局, 中心城市, 部署 …)."""
+    for w, p in _containing(text[start:end], tuple(words)):
+        if text.startswith(w, start - p) and start - p >= 0:
+            return True
     return False
 
 
@@ -54,23 +62,21 @@ def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME) -> int:
         s += 1
     elif s + 2 <= end_of_stem and text[s] in _NUMERALS and text[s + 1] in _CLASSIFIER_CHARS:
         s += 2
+    # a figure that belongs to a name: 15分钟品质生活圈, 500米服务圈
+    if text.startswith(("分钟", "米", "公里", "小时"), s) and s > 0 and text[s - 1].isdigit():
+        while s > floor and text[s - 1].isdigit():
+            s -= 1
     run_start = s
     cut = run_start
-    i = run_start
-    while i < end_of_stem:
-        for n in range(min(_BMAX, end_of_stem - i), 0, -1):
-            w = text[i : i + n]
-            if w in _BOUNDARY:
-                if n == 1 and (text[i : i + 2] in KEEP_WORDS or text[i - 1 : i + 1] in KEEP_WORDS):
-                    continue
-                if w in _SOFT_CONJ and _starts_with_area(ctx, cut, i):
-                    break
-                if w in DEIXIS and w == "新区":
-                    break
-                cut = i + n
-                i = i + n - 1
-                break
-        i += 1
+    for m in _BOUNDARY_RE.finditer(text, run_start, end_of_stem):
+        i, w = m.start(), m.group()
+        if len(w) == 1 and (text[i : i + 2] in KEEP_WORDS or text[i - 1 : i + 1] in KEEP_WORDS):
+            continue
+        if w in _SOFT_CONJ and _starts_with_area(ctx, cut, i):
+            continue
+        if w == "新区":
+            continue
+        cut = m.end()
     return cut
 
 
@@ -79,7 +85,7 @@ def _starts_with_area(ctx: Context, start: int, end: int) -> bool:
     frag = ctx.text[start:end]
     if any(frag.startswith(d) for d in ("新区", "本区", "本市")):
         return True
-    for s, _e, _a in ctx.gaz.find_in_text(frag):
+    for s, _e, _a in ctx.gaz.find_in_text(frag, within=ctx.home):
         return s == 0
     return False
 
