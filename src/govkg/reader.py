@@ -35,6 +35,20 @@ REPORT_FIELDS = {
     "发布日期": "issued",
     "主题词": "keywords",
     "关键词": "keywords",
+    "发文日期": "created",
+    "印发日期": "created",
+    "生成日期": "issued",
+    # recognised so that their values do not run into a neighbour's; not kept
+    "有效性": "",
+    "有效期": "",
+    "来源": "",
+    "浏览次数": "",
+    "公开方式": "",
+    "公开范围": "",
+    "公开时限": "",
+    "时效": "",
+    "组配分类": "",
+    "体裁分类": "",
 }
 LARGE = 20 * 1024 * 1024
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|div|p|table|script)\b", re.I)
@@ -145,11 +159,7 @@ def html_to_text(html: str) -> str:
     p.feed(html)
     p.close()
     lines = [ln.strip(" \t") for ln in "".join(p.parts).split("\n")]
-    out: list[str] = []
-    for ln in lines:
-        if ln or (out and out[-1]):
-            out.append(ln)
-    return "\n".join(out).strip("\n")
+    return "\n".join(ln for ln in lines if ln)
 
 
 def uscc_valid(code: str) -> bool:
@@ -171,7 +181,12 @@ def uscc_valid(code: str) -> bool:
 def _label_re() -> re.Pattern[str]:
     labels = sorted(REPORT_FIELDS, key=len, reverse=True)
     spaced = ["[ \u3000]*".join(map(re.escape, lab)) for lab in labels]
-    return re.compile(r"(?P<label>" + "|".join(spaced) + r")[ \u3000]*[:：][ \u3000\u00a0]*")
+    # "索引号：X" anywhere in a line, or "索引号 X" (a table row of a saved page) after a line start or a space
+    return re.compile(
+        r"(?:(?P<label>" + "|".join(spaced) + r")[ \u3000]*[:：]"
+        r"|(?:^|(?<=[ \u3000\u00a0\t]))(?P<label2>" + "|".join(spaced) + r")(?:[ \u3000\u00a0]+(?=\S)|[ \u3000\u00a0]*$))[ \u3000\u00a0]*",
+        re.M,
+    )
 
 
 _LABEL = _label_re()
@@ -197,14 +212,14 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
     limit = min(len(text), 3000)
     found = list(_LABEL.finditer(text, 0, limit))
     for k, m in enumerate(found):
-        attr = REPORT_FIELDS[re.sub("[ \u3000]", "", m.group("label"))]
+        attr = REPORT_FIELDS[re.sub("[ \u3000]", "", m.group("label") or m.group("label2"))]
         line_end = text.find("\n", m.end())
         line_end = len(text) if line_end < 0 else line_end
         nxt = found[k + 1].start() if k + 1 < len(found) else line_end
         end = min(line_end, nxt)
         raw = text[m.end() : end]
         value = raw.strip(" \u3000\u00a0\t\r")
-        if not value or attr in values:
+        if not value or not attr or attr in values:
             continue
         start = m.end() + raw.index(value)
         values[attr] = value
@@ -229,7 +244,7 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
     if "title" not in fields:
         for m in re.finditer(r"^[^\n]{4,80}$", text[:limit], re.M):
             line = m.group().strip()
-            if re.search("工作总结|工作计划|工作报告|总结|工作要点|工作思路", line) and not _LABEL.search(line):
+            if re.search("工作总结|工作计划|工作报告|总结|工作要点|工作思路", line) and not _LABEL.match(line):
                 fields["title"] = line
                 break
     return Metadata(spans=tuple(spans), **fields), warnings

@@ -154,18 +154,17 @@ def segment(text: str, *, body_start: int = 0, title: str | None = None) -> tupl
         part, year = part_year(x.start)
         out.append(Section(x.kind, x.start, x.end, x.ordinal, x.heading, part, year))
     # paragraphs, inline items (一是…二是…) and sentences
-    head_lines = {(s, e) for _k, s, e, _o, _h in heads}
+    title_starts = {x.start for x in out if x.kind == "title"}
     for s, e in lines:
-        if any(x.kind == "title" and x.start == s for x in out):
+        if s in title_starts:
             continue
         part, year = part_year(s)
         out.append(Section("paragraph", s, e, part=part, year=year))
-        if (s, e) not in head_lines or True:
-            items = list(_INLINE_ITEM.finditer(text, s, e))
-            for k, m in enumerate(items):
-                a = m.start(1)
-                b = _trim(text, a, items[k + 1].start(1)) if k + 1 < len(items) else e
-                out.append(Section("item", a, b, chinese_ordinal(m.group(1)), _heading(text, a, b), part, year))
+        items = list(_INLINE_ITEM.finditer(text, s, e))
+        for k, m in enumerate(items):
+            a = m.start(1)
+            b = _trim(text, a, items[k + 1].start(1)) if k + 1 < len(items) else e
+            out.append(Section("item", a, b, chinese_ordinal(m.group(1)), _heading(text, a, b), part, year))
         pos = s
         for m in _SENT_END.finditer(text, s, e):
             a, b = pos, m.end()

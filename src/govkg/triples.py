@@ -313,7 +313,7 @@ class _DocWriter:
             if r.about is not None:
                 g.add((node, SCHEMA.observationAbout, self.ent(r.about, "ranking about")))
             if r.count is not None:
-                g.add((node, GK.count, Literal(int(r.count), datatype=_NNI)))
+                g.add((node, GK["count"], Literal(int(r.count), datatype=_NNI)))
             if r.of is not None:
                 g.add((node, GK.outOf, Literal(int(r.of), datatype=_NNI)))
             year = r.period if r.period is not None else self.year_at(first.start)

@@ -102,6 +102,10 @@ def _publisher(ctx: Context) -> None:
             ctx._index = None
 
 
+#: Gazetteer levels → the ontology's level concepts (concept/level/…).
+_LEVEL = {"country": "national", "province": "provincial", "city": "municipal"}
+
+
 def _resolve(ctx: Context) -> dict[str, Entity]:
     """Merge hits into entities by key; keep every mention."""
     entities: dict[str, Entity] = {}
@@ -115,7 +119,7 @@ def _resolve(ctx: Context) -> dict[str, Entity]:
             if h.area is not None:
                 a = h.area
                 ent.attrs.update(
-                    {k: v for k, v in (("code", a.code), ("name_en", a.name_en), ("iri", a.iri), ("source", a.source), ("level", a.level)) if v}
+                    {k: v for k, v in (("code", a.code), ("name_en", a.name_en), ("iri", a.iri), ("source", a.source), ("level", _LEVEL.get(a.level, a.level))) if v}
                 )
                 parent = ctx.gaz.parent(a)
                 if parent is not None:

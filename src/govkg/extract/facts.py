@@ -95,7 +95,7 @@ def conferrals(ctx: Context) -> list[Conferral]:
         part, pyear = ctx.part(vs)
         ss, se = ctx.sentence(vs)
         note = None
-        nm = re.search(r"[^，。；]*(唯一|首个|首家)[^，。；]*", text[he:se])
+        nm = re.search(r"[^，,。；;”]*(唯一|首个|首家)[^，,。；;]*", text[he:se])
         if nm:
             note = nm.group().strip("，。 ")
         for r in recips:
