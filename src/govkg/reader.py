@@ -282,7 +282,7 @@ def read_report(
     warnings: list[str] = []
     if len(data) > LARGE:
         warnings.append(f"{label}: {len(data) / 1e6:.0f} MB is unusually large for a report; extraction may take a while")
-    bad = text.count("\ufffd") + sum(1 for c in text if 0xD800 <= ord(c) <= 0xDFFF)
+    bad = text.count("\ufffd") + len(re.findall("[\ud800-\udfff]", text))
     if bad:
         warnings.append(f"{label}: {bad} undecodable character(s) kept as they are; check the encoding")
     metadata, more = parse_header(text, name=label)

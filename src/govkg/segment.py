@@ -3,6 +3,7 @@ paragraphs and sentences; the part about next year's plan is told apart from the
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .model import Metadata, Section
@@ -140,14 +141,18 @@ def segment(text: str, *, body_start: int = 0, title: str | None = None) -> tupl
             end = e
         spans.append(Section(kind, s, end, ordinal, heading))
     # the plan part: sections (or subsections) whose heading speaks of next year's plan
-    plan_ranges = [(x.start, x.end, x.heading) for x in spans if x.kind in ("section", "subsection") and PLAN_HEADING.search(x.heading)]
-    plan_ranges = [r for r in plan_ranges if not any(o[0] <= r[0] and r[1] <= o[1] and o != r for o in plan_ranges)]
+    plan_ranges: list[tuple[int, int, str]] = []
+    for x in sorted(spans, key=lambda x: (x.start, -x.end)):
+        if x.kind in ("section", "subsection") and PLAN_HEADING.search(x.heading):
+            if not plan_ranges or x.start >= plan_ranges[-1][1]:  # outermost only
+                plan_ranges.append((x.start, x.end, x.heading))
+    plan_starts = [r[0] for r in plan_ranges]
 
     def part_year(pos: int) -> tuple[str, int | None]:
-        for a, b, heading in plan_ranges:
-            if a <= pos < b:
-                ym = re.search(r"(20\d\d)年", heading)
-                return "plan", int(ym.group(1)) if ym else plan_year
+        k = bisect.bisect_right(plan_starts, pos) - 1
+        if k >= 0 and pos < plan_ranges[k][1]:
+            ym = re.search(r"(20\d\d)年", plan_ranges[k][2])
+            return "plan", int(ym.group(1)) if ym else plan_year
         return "summary", summary_year
 
     for x in spans:

@@ -80,6 +80,7 @@ def extract(doc: Document, *, gazetteer=None, only: list[str] | None = None) -> 
     for name, fn in EXTRACTORS.items():
         if only is None or name in only:
             fn(ctx)
+            ctx.flush()
     ranks, taken = rankings(ctx)
     confs = conferrals(ctx)
     rels = relations(ctx)
@@ -98,8 +99,7 @@ def _publisher(ctx: Context) -> None:
     md = ctx.doc.metadata
     for field, s, e in md.spans:
         if field == "publisher" and e > s:
-            ctx.hits.append(Hit(s, e, "PublicOrganisation", ctx.text[s:e], ()))
-            ctx._index = None
+            ctx.add(Hit(s, e, "PublicOrganisation", ctx.text[s:e], ()))
 
 
 #: Gazetteer levels → the ontology's level concepts (concept/level/…).
@@ -110,7 +110,7 @@ def _resolve(ctx: Context) -> dict[str, Entity]:
     """Merge hits into entities by key; keep every mention."""
     entities: dict[str, Entity] = {}
     seen: set[tuple[str, Mention]] = set()
-    for h in sorted(ctx.hits, key=lambda h: (h.start, h.end, h.type, h.name)):
+    for h in ctx.hits:  # sorted by start, longest first, in a fixed order
         if h.type not in ENTITY_TYPES:
             raise ExtractionError(f"hit {h.name!r} has unknown type {h.type!r}")
         ent = entities.get(h.key)

@@ -21,6 +21,10 @@ def is_han(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2A6DF
 
 
+def _by_start(h: "Hit") -> tuple[int, int]:
+    return (h.start, -h.end)
+
+
 @dataclass
 class Hit:
     """An entity mention candidate before resolution: ``text[start:end]`` names an entity of ``type``."""
@@ -35,11 +39,9 @@ class Hit:
     area: object | None = None  # gazetteer Area for administrative areas
     parent: str | None = None  # canonical key of the enclosing entity, if known
 
-    @property
-    def key(self) -> str:
-        if self.area is not None:
-            return f"{self.type}:{self.area.key}"
-        return f"{self.type}:{self.name}"
+    def __post_init__(self) -> None:
+        #: the entity this hit names: type plus reference-data key, or type plus canonical name
+        self.key = f"{self.type}:{self.area.key}" if self.area is not None else f"{self.type}:{self.name}"
 
 
 class Context:
@@ -50,11 +52,19 @@ class Context:
         self.text = doc.text
         self.gaz = gazetteer
         self.home = home  # gazetteer Area of the publisher's district, or None
-        self.hits: list[Hit] = []
+        self._hs: list[Hit] = []
+        self._starts: list[int] = []
+        self._ph: list[Hit] = []  # hits added since the last flush, sorted by start
+        self._ps: list[int] = []
+        self._longest = 0
+        self._named: dict[str, set[str]] = {}
         self.cache: dict[str, dict] = {}  # per-document memo of reference-data look-ups
         self.body_start = max((s.end for s in doc.sections if s.part == "front"), default=0)
         self._quoted = self._quoted_spans()
         self._qstarts = [s for s, _ in self._quoted]
+        clause_chars = "".join(sorted(CLAUSE_END - {"、"}))
+        self._clause_marks = [m.start() for m in re.finditer(f"[{re.escape(clause_chars)}]", doc.text)]
+        self._sentence_marks = [m.start() for m in re.finditer(f"[{re.escape(''.join(sorted(SENTENCE_END)))}]", doc.text)]
         self._sent = sorted((s.start, s.end) for s in doc.sections if s.kind == "sentence")
         self._sstarts = [s for s, _ in self._sent]
         self._blocks = sorted(
@@ -83,25 +93,21 @@ class Context:
 
     # -- sentences and clauses ----------------------------------------------------------------
     def sentence(self, pos: int) -> tuple[int, int]:
-        """The sentence span containing ``pos`` (falls back to the line)."""
+        """The sentence span containing ``pos`` (falls back to the text between sentence marks)."""
         i = bisect.bisect_right(self._sstarts, pos) - 1
         if i >= 0 and self._sent[i][0] <= pos < self._sent[i][1]:
             return self._sent[i]
-        return self.bounds(pos, SENTENCE_END)
+        return self._between(self._sentence_marks, pos)
 
     def clause(self, pos: int) -> tuple[int, int]:
-        """The clause (between ，。；、 …) containing ``pos``."""
-        return self.bounds(pos, CLAUSE_END - {"、"})
+        """The clause (between ，。； …, not 、) containing ``pos``."""
+        return self._between(self._clause_marks, pos)
 
-    def bounds(self, pos: int, stops: set[str]) -> tuple[int, int]:
-        t = self.text
-        s = pos
-        while s > 0 and t[s - 1] not in stops:
-            s -= 1
-        e = pos
-        while e < len(t) and t[e] not in stops:
-            e += 1
-        return s, e
+    def _between(self, marks: list[int], pos: int) -> tuple[int, int]:
+        i = bisect.bisect_left(marks, pos)
+        start = marks[i - 1] + 1 if i > 0 else 0
+        end = marks[i] if i < len(marks) else len(self.text)
+        return start, end
 
     def part(self, pos: int) -> tuple[str, int | None]:
         """("summary"|"plan"|"front", year) of the innermost section holding ``pos``."""
@@ -125,69 +131,76 @@ class Context:
         return int(m.group(1)) if m else None
 
     # -- hits -----------------------------------------------------------------------------------
+    # Hits are kept sorted by start (longest first at one start), with a parallel list of starts for
+    # bisection, the longest span seen, and which resolutions each entity key has: every query below is
+    # a bisection plus a short scan, so extraction stays linear in the length of the text.
+
+    @property
+    def hits(self) -> list[Hit]:
+        """All hits by start (read-only view; use add/discard/remove to change them)."""
+        self.flush()
+        return self._hs
+
     def add(self, hit: Hit) -> Hit:
-        """Record a hit (ignored when empty)."""
+        """Record a hit (ignored when empty). New hits wait in a small sorted buffer until :meth:`flush`."""
         if hit.end <= hit.start:
             return hit
-        self.hits.append(hit)
-        if self._index is not None:
-            hs, starts, longest, named = self._index
-            k = bisect.bisect_right(starts, hit.start)
-            hs.insert(k, hit)
-            starts.insert(k, hit.start)
-            named.setdefault(hit.key, set()).add(hit.resolution)
-            self._index = (hs, starts, max(longest, hit.end - hit.start), named)
+        if self._ps and hit.start < self._ps[-1]:
+            k = bisect.bisect_right(self._ps, hit.start)
+            self._ph.insert(k, hit)
+            self._ps.insert(k, hit.start)
+        else:
+            self._ph.append(hit)
+            self._ps.append(hit.start)
+        self._longest = max(self._longest, hit.end - hit.start)
+        self._named.setdefault(hit.key, set()).add(hit.resolution)
         return hit
+
+    def flush(self) -> None:
+        """Merge the buffer of new hits into the sorted list (linear: two sorted runs)."""
+        if self._ph:
+            self._hs = sorted(self._hs + self._ph, key=_by_start)
+            self._starts = [h.start for h in self._hs]
+            self._ph, self._ps = [], []
 
     def discard(self, start: int, end: int) -> None:
         """Drop the hits spanning exactly ``[start, end)``."""
-        gone = [h for h in self.hits_at(start) if h.end == end]
-        if not gone:
-            return
-        self.hits[:] = [h for h in self.hits if not any(h is g for g in gone)]
-        if self._index is not None:
-            hs, starts, longest, named = self._index
-            keep = [h for h in hs if not any(h is g for g in gone)]
-            self._index = None
-            self._index = (keep, [h.start for h in keep], longest, named)
+        for hs, starts in ((self._hs, self._starts), (self._ph, self._ps)):
+            i, j = bisect.bisect_left(starts, start), bisect.bisect_right(starts, start)
+            for k in reversed([k for k in range(i, j) if hs[k].end == end]):
+                del hs[k]
+                del starts[k]
 
     def remove(self, keep_if) -> None:
         """Drop every hit for which ``keep_if(hit)`` is false."""
-        self.hits[:] = [h for h in self.hits if keep_if(h)]
-        self._index = None
-
-    _index: tuple[list[Hit], list[int], int, dict[str, set[str]]] | None = None
-
-    def _idx(self) -> tuple[list[Hit], list[int], int, dict[str, set[str]]]:
-        if self._index is None:
-            hs = sorted(self.hits, key=lambda h: (h.start, -h.end, h.type, h.name))
-            named: dict[str, set[str]] = {}
-            for h in hs:
-                named.setdefault(h.key, set()).add(h.resolution)
-            self._index = (hs, [h.start for h in hs], max((h.end - h.start for h in hs), default=0), named)
-        return self._index
+        self.flush()
+        self._hs = [h for h in self._hs if keep_if(h)]
+        self._starts = [h.start for h in self._hs]
 
     def sorted_hits(self) -> list[Hit]:
-        """All hits by start, longest first."""
-        return self._idx()[0]
+        """All hits by start."""
+        return self.hits
+
+    def _slices(self, lo: int, hi: int, right: bool = False) -> list[Hit]:
+        cut = bisect.bisect_right if right else bisect.bisect_left
+        out = self._hs[bisect.bisect_left(self._starts, lo) : cut(self._starts, hi)]
+        if self._ph:
+            more = self._ph[bisect.bisect_left(self._ps, lo) : cut(self._ps, hi)]
+            if more:
+                out = sorted(out + more, key=_by_start) if out else more
+        return out
 
     def hits_in(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> list[Hit]:
         """Hits lying inside ``[start, end)``, by start."""
-        hs, starts, _m, _n = self._idx()
-        i, j = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-        return [h for h in hs[i:j] if h.end <= end and (types is None or h.type in types)]
+        return [h for h in self._slices(start, end) if h.end <= end and (types is None or h.type in types)]
 
     def hits_at(self, start: int) -> list[Hit]:
         """Hits starting at ``start``, longest first."""
-        hs, starts, _m, _n = self._idx()
-        i, j = bisect.bisect_left(starts, start), bisect.bisect_right(starts, start)
-        return hs[i:j]
+        return self._slices(start, start, right=True)
 
     def hits_around(self, start: int, end: int) -> list[Hit]:
         """Hits overlapping ``[start, end)``."""
-        hs, starts, longest, _n = self._idx()
-        i, j = bisect.bisect_left(starts, start - longest), bisect.bisect_left(starts, end)
-        return [h for h in hs[i:j] if h.end > start]
+        return [h for h in self._slices(start - self._longest, end) if h.end > start]
 
     def covered(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> bool:
         """True when a hit already covers ``[start, end)``."""
@@ -195,4 +208,4 @@ class Context:
 
     def named(self, key: str) -> bool:
         """True when the entity ``key`` is written by name (not only through 新区/全市 words)."""
-        return bool(self._idx()[3].get(key, set()) - {"contextual-deixis"})
+        return bool(self._named.get(key, set()) - {"contextual-deixis"})

@@ -17,7 +17,7 @@ from .lexicon import (
     SURNAMES,
     WELL_KNOWN_LAWS,
 )
-from .names import iter_suffix_names, name_start, suffix_regex
+from .names import anchored, iter_suffix_names, name_start, suffix_regex
 
 __all__ = [
     "LEVEL_TYPE",
@@ -89,7 +89,7 @@ def areas(ctx: Context) -> None:
         if s >= ctx.body_start or area.level in ("district", "city", "province"):
             ctx.add(_area_hit(area, s, e))
     # X办事处 / X街道 / X镇 used as an area, followed by a community: 葵涌办事处溪涌社区
-    for m in re.finditer(rf"({_HAN}{{2,4}}?)(办事处|街道办事处|街道|镇)(?=({_HAN}{{2,4}}?)(社区|村))", text):
+    for m in anchored(_OFFICE_AREA, _OFFICE_ANCHOR, text, 0):
         if m.start() < ctx.body_start or ctx.in_quotes(m.start(), m.end()):
             continue
         stem = m.group(1)
@@ -121,6 +121,10 @@ def areas(ctx: Context) -> None:
         level = "Community" if m.group() in ("社区", "村") else "Subdistrict"
         ctx.add(Hit(s, e, level, stem + m.group(), (stem,) if len(stem) >= 2 else ()))
     _bare_lists(ctx, within)
+
+
+_OFFICE_AREA = re.compile(rf"({_HAN}{{2,4}}?)(办事处|街道办事处|街道|镇)(?=({_HAN}{{2,4}}?)(社区|村))")
+_OFFICE_ANCHOR = re.compile("办事处|街道|镇")
 
 
 def _subdistrict(ctx: Context, stem: str, within):
@@ -158,10 +162,13 @@ _LIST = re.compile(
 )
 
 
+_COMMA = re.compile("、")
+
+
 def _bare_lists(ctx: Context, within) -> None:
     """三溪、葵新、官湖、土洋等首批4个社区 → four communities named by their bare stems."""
     text = ctx.text
-    for m in _LIST.finditer(text, ctx.body_start):
+    for m in anchored(_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120):
         suffix = m.group(3)
         level = "Community" if suffix in ("社区", "村") else "Subdistrict"
         pos = m.start(1)
@@ -350,10 +357,13 @@ def places(ctx: Context) -> None:
 _ROAD = re.compile(rf"({_HAN}{{2,4}}?)(路|大道|大街)(?=沿线|两侧|周边|一带|沿街|路口|段|改造|整治|提升|、)")
 
 
+_ROAD_ANCHOR = re.compile("路|大道|大街")
+
+
 def roads(ctx: Context) -> None:
     """Roads and streets named where the text treats them as places: 丰潭路沿线, 文三路两侧."""
     text = ctx.text
-    for m in _ROAD.finditer(text, ctx.body_start):
+    for m in anchored(_ROAD, _ROAD_ANCHOR, text, ctx.body_start):
         s = name_start(ctx, m.end(1), limit=4)
         if m.end(1) - s < 2 or ctx.hits_around(s, m.end()):
             continue
@@ -387,6 +397,7 @@ _STRONG_INIT = {
     "工程": 2, "大会战": 2, "工作法": 2, "生活圈": 2, "全会": 3, "测评": 4, "试点": 4, "改革": 4, "示范点": 4, "模式": 4, "新模式": 4,
 }
 _HONOUR_RE = suffix_regex(HONOUR_SUFFIXES)
+_STRONG_RE = suffix_regex(_STRONG_INIT)
 _NUM = "一二三四五六七八九十两百千万"
 #: Verbs whose quoted object is a goal, a category or a metaphor rather than a programme (实现“党管政法”).
 _GOAL_VERBS = ("实现", "纳入", "筑牢", "守牢", "织密", "破解", "做到", "达到", "树立", "增强", "提高", "主动", "坚持做好")
@@ -440,7 +451,7 @@ def initiatives(ctx: Context) -> None:
         m = _INIT.match(text, qe)
         tail = m.group() if m and not _ORG.match(text, qe) and m.group() in _STRONG_INIT else ""
         ctx.add(Hit(inner_s, inner_e, "Initiative", inner + tail, (inner,) if tail else (), attrs={"quoted": True}))
-    for s, e, suffix in iter_suffix_names(ctx, _INIT, not_words=("行动目标", "活动场所", "工程师", "项目化", "机制体制")):
+    for s, e, suffix in iter_suffix_names(ctx, _STRONG_RE, not_words=("行动目标", "工程师")):
         need = _STRONG_INIT.get(suffix)
         if need is None or e - len(suffix) - s < need or ctx.in_quotes(s, e) or ctx.covered(s, e):
             continue
@@ -463,12 +474,15 @@ def _descriptive(ctx: Context, s: int) -> bool:
     return ctx.text[max(0, s - 2) : s] in ("首个", "首家", "一个", "唯一", "一批", "首批")
 
 
+_HONOUR_BEFORE = re.compile(
+    rf"(授予|评为|获评|荣获|获得|创建|命名为|入选|获)(\d{{4}}年度?)?(全国|国家级?|省级?|市级?|区级?|{_HAN}{{2,4}}[省市区])?$"
+)
+
+
 def _is_honour_context(ctx: Context, qs: int, qe: int) -> bool:
-    before = ctx.text[max(0, qs - 12) : qs]
+    """True when the quoted text is an honour's title: 被授予“…”荣誉称号, 获评省级“…”."""
     after = ctx.text[qe : qe + 4]
-    return after.startswith(("荣誉称号", "称号", "奖")) or bool(
-        re.search(r"(授予|评为|获评|荣获|获得|创建|命名为|入选|获)(\d{4}年度?)?(全国|国家级?|省级?|市级?|区级?|" + _HAN + r"{2,4}[省市区])?$", before)
-    )
+    return after.startswith(("荣誉称号", "称号", "奖")) or bool(_HONOUR_BEFORE.search(ctx.text, max(0, qs - 12), qs))
 
 
 def honour_names(ctx: Context) -> None:

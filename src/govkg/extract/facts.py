@@ -8,6 +8,9 @@ from ..model import Conferral, Mention, PlanItem, Relation
 from .context import Context, Hit, is_han
 from .entities import AREA_TYPES, LEVEL_TYPE
 from .lexicon import HONOUR_SUFFIXES
+from .names import anchored
+
+_COMMA = re.compile("、")
 
 __all__ = ["conferrals", "relations", "plan_items", "honour_level"]
 
@@ -15,6 +18,8 @@ AGENTS = {"PublicOrganisation", "LeadingGroup", "Company", "Person"}
 #: Roles that head the body they follow: 党工委书记, 办事处主任, 司法所所长.
 HEAD_ROLES = frozenset({"书记", "主任", "局长", "所长", "站长", "队长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
 RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Place"}
+_YEAR = re.compile(r"(\d{4})年度?")
+_LEVEL_PREFIX = re.compile(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区|县级|县")
 _VERB = re.compile(r"被授予|授予|被评为|评为|获评|荣获|获得|被命名为|命名为|被确定为|确定为|入选|成功创建|创建成功|获")
 _FILLER = re.compile(r"^(项目|成功|先后|分别|均|已|再次|又|还|同志|等|单位|连续\d+年|共同|一举|在\d{4}年)*$")
 _LEVEL_WORDS = [
@@ -52,13 +57,13 @@ def conferrals(ctx: Context) -> list[Conferral]:
             continue
         pos = ve
         year = None
-        ym = re.match(r"(\d{4})年度?", text[pos:])
+        ym = _YEAR.match(text, pos)
         if ym:
-            year, pos = int(ym.group(1)), pos + ym.end()
-        lm = re.match(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区|县级|县", text[pos:])
+            year, pos = int(ym.group(1)), ym.end()
+        lm = _LEVEL_PREFIX.match(text, pos)
         prefix = ""
-        if lm and text[pos + lm.end() : pos + lm.end() + 1] == "“":
-            prefix, pos = lm.group(), pos + lm.end()
+        if lm and text[lm.end() : lm.end() + 1] == "“":
+            prefix, pos = lm.group(), lm.end()
         else:
             q = text.find("“", pos, pos + 12)
             if q > pos and all(is_han(c) for c in text[pos:q]):
@@ -175,7 +180,7 @@ def relations(ctx: Context) -> list[Relation]:
         quoted[id(r)] = {mention}
         out.append(r)
 
-    hits = ctx.sorted_hits()
+    hits = list(ctx.sorted_hits())
     by_start: dict[int, list[Hit]] = {}
     for h in hits:
         by_start.setdefault(h.start, []).append(h)
@@ -201,12 +206,16 @@ def relations(ctx: Context) -> list[Relation]:
             if area is not None and h.type != "LeadingGroup":
                 add(h, "withinArea" if h.type == "Place" else "jurisdiction", area, h.start, h.end)
     # coordinated bodies share the area of the first: 新区党工委、管委会
+    areas_of: dict[str, set[str]] = {}
+    for k in seen:
+        if k[1] == "jurisdiction":
+            areas_of.setdefault(k[0], set()).add(k[2])
     for h in hits:
         if h.type == "PublicOrganisation" and h.start > 0 and text[h.start - 1] == "、":
             prev = [g for g in ctx.hits_around(h.start - 2, h.start - 1) if g.end == h.start - 1 and g.type == "PublicOrganisation"]
-            if prev and not any(k[0] == h.key and k[1] == "jurisdiction" for k in seen):
-                for k in [k for k in seen if k[0] == prev[0].key and k[1] == "jurisdiction"]:
-                    add(h, "jurisdiction", k[2], prev[0].start, h.end)
+            if prev and h.key not in areas_of:
+                for area in sorted(areas_of.get(prev[0].key, ())):
+                    add(h, "jurisdiction", area, prev[0].start, h.end)
     # a leading group named after a programme leads it: 平安大鹏建设领导小组
     programmes: dict[str, Hit] = {}
     for h in hits:
@@ -347,9 +356,13 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
         return min(c, key=lambda h: (h.start, -h.end)) if c else None
 
     def inside(s: int, e: int, types: set[str]) -> list[Hit]:
-        c = [h for h in ctx.hits_in(s, e, types) if h.resolution != "contextual-deixis"]
-        # drop hits nested in another selected hit
-        return [h for h in c if not any(o is not h and o.start <= h.start and h.end <= o.end for o in c)]
+        # hits by start, longest first: one nested in an earlier one ends before that one's end
+        out, reach = [], -1
+        for h in ctx.hits_in(s, e, types):
+            if h.resolution != "contextual-deixis" and h.end > reach:
+                out.append(h)
+                reach = h.end
+        return out
 
     for m in _PILOT.finditer(text, ctx.body_start):
         ss, se = ctx.sentence(m.start())
@@ -363,7 +376,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
         open_list = "等" in m.group(1)
         for p in pilots:
             add(init, "pilotArea", p, m.start(), m.end(), open_list=open_list)
-    for m in _SITE_LIST.finditer(text, ctx.body_start):
+    for m in anchored(_SITE_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120):
         e = m.end()
         facility = [h for h in ctx.hits_at(m.start(4)) + ctx.hits_at(e) if h.end > e and h.type in ("Place", "Initiative")]
         if not facility:
@@ -441,7 +454,10 @@ def plan_items(ctx: Context) -> list[PlanItem]:
     """Next year's plan items (一是…, 1.…) with the documents they reference and the programmes they name."""
     doc = ctx.doc
     items = [s for s in doc.sections if s.part == "plan" and s.kind in ("item", "subsection")]
-    top = [s for s in items if not any(o is not s and o.start <= s.start and s.end <= o.end for o in items)]
+    top = []
+    for s in sorted(items, key=lambda s: (s.start, -s.end)):
+        if not top or s.start >= top[-1].end:
+            top.append(s)  # not nested in the previous top-level item
     if not top:
         top = [s for s in doc.sections if s.part == "plan" and s.kind == "paragraph" and not s.heading]
     out: list[PlanItem] = []

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from .context import Context, is_han
 from .lexicon import BOUNDARY_WORDS, DEIXIS, KEEP_WORDS, NOT_ORG_WORDS
 
-__all__ = ["suffix_regex", "name_start", "iter_suffix_names", "not_word_at"]
+__all__ = ["suffix_regex", "name_start", "iter_suffix_names", "not_word_at", "anchored"]
 
 _BOUNDARY = frozenset(BOUNDARY_WORDS)
 _BOUNDARY_RE = re.compile("|".join(re.escape(w) for w in sorted(_BOUNDARY, key=lambda w: (-len(w), w))))
@@ -123,3 +123,19 @@ def iter_suffix_names(
         if text[start:s] in GENERIC_STEMS:
             continue
         yield start, e, suffix
+
+
+def anchored(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, start: int = 0, *, back: int = 5, ahead: int = 60):
+    """``pattern.finditer(text, start)`` restricted to matches that contain an ``anchor`` match.
+
+    The same matches, in the same order, for a pattern whose every match contains the anchor and starts at
+    most ``back`` characters before it; far faster than trying the pattern at every character.
+    """
+    last = start
+    for a in anchor.finditer(text, start):
+        if a.start() < last:
+            continue
+        m = pattern.search(text, max(last, a.start() - back), a.end() + ahead)
+        if m and m.start() <= a.start() < m.end():
+            last = m.end()
+            yield m
