@@ -190,11 +190,14 @@ def _ranking(ctx, kind, m, start, end, scope_of, indicator, *, rank=None, count=
     part, year = ctx.part(start)
     about = None
     if kind in ("first", "only"):
-        ss, se = ctx.sentence(end)
-        after = [h for h in ctx.hits_in(end, se) if h.resolution != "contextual-deixis" and h.type not in ("Honour",)]
-        before = [h for h in ctx.hits_in(ss, start) if h.resolution != "contextual-deixis"]
-        pick = after[0] if after else (before[-1] if before else None)
-        about = pick.key if pick else None
+        # about the noun phrase the claim heads: 全省首个经最高院批复的…法庭 → the court (after the last 的)
+        cs, ce = ctx.clause(end)
+        de = ctx.text.rfind("的", end, ce)
+        after = [h for h in ctx.hits_in(de + 1 if de >= 0 else end, ce) if h.resolution != "contextual-deixis" and h.type != "Honour"]
+        ss, _se = ctx.sentence(start)
+        before = [h for h in ctx.hits_in(ss, start) if h.resolution != "contextual-deixis" and h.type != "Honour"]
+        pick = max(after, key=lambda h: (h.end, -h.start)) if after else (before[0] if before else None)
+        about = pick.key if pick else (f"{_type(ctx.home)}:{ctx.home.key}" if ctx.home is not None else None)
     elif ctx.home is not None:
         about = f"{_type(ctx.home)}:{ctx.home.key}"
     quote = ctx.text[start:end]
