@@ -29,7 +29,6 @@ __all__ = [
     "roads",
     "documents",
     "initiatives",
-    "honour_names",
     "canonical_org_name",
 ]
 
@@ -265,8 +264,6 @@ def organisations(ctx: Context) -> None:
         if ctx.in_quotes(s, e) or _fully_quoted_name(ctx, s, e):
             continue  # a quoted name (“共享法庭”) names a programme, not a body
         raw = text[s:e]
-        if raw in _STANDALONE and s > 0 and text[s - 1] == "、":
-            pass
         typ = "LeadingGroup" if suffix in GROUP_SUFFIXES else "Company" if suffix in COMPANY_SUFFIXES else "PublicOrganisation"
         if typ == "PublicOrganisation" and raw.endswith("办事处") and _followed_by_community(ctx, e):
             continue  # area sense, handled by areas()
@@ -276,10 +273,6 @@ def organisations(ctx: Context) -> None:
         if q:
             aliases = aliases + (q + raw,)
         ctx.add(Hit(s, e, typ, name, aliases))
-    # 公安局 … as parts of longer names are found above; coordinated short forms: 新区党工委、管委会
-    for h in [h for h in ctx.hits if h.type == "PublicOrganisation"]:
-        if h.name != ctx.text[h.start : h.end]:
-            continue
 
 
 def _fully_quoted_name(ctx: Context, s: int, e: int) -> bool:
@@ -483,8 +476,3 @@ def _is_honour_context(ctx: Context, qs: int, qe: int) -> bool:
     """True when the quoted text is an honour's title: 被授予“…”荣誉称号, 获评省级“…”."""
     after = ctx.text[qe : qe + 4]
     return after.startswith(("荣誉称号", "称号", "奖")) or bool(_HONOUR_BEFORE.search(ctx.text, max(0, qs - 12), qs))
-
-
-def honour_names(ctx: Context) -> None:
-    """Placeholder so the registry lists honours; conferral patterns create Honour hits (see facts.py)."""
-    return None

@@ -60,16 +60,9 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
         unit = m.group("unit")
         if unit in ("%", "％"):
             unit = "%"
-        nxt = text[e : e + 1]
-        if unit in ("年", "月") or (unit == "个月" and False):
-            continue
-        if unit in ("个", "家", "项", "名") and nxt and text[e : e + 2] in ("百分点",):
-            continue
         value = Decimal(m.group("num").replace(",", ""))
         qualifier = "exact"
         mult = m.group("mult")
-        if unit in ("元",) and mult:
-            pass
         if mult:
             value *= _MULT[mult]
             if "." in m.group("num"):

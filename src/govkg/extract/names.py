@@ -7,7 +7,7 @@ from functools import lru_cache
 from collections.abc import Iterable, Iterator
 
 from .context import Context, is_han
-from .lexicon import BOUNDARY_WORDS, DEIXIS, KEEP_WORDS, NOT_ORG_WORDS
+from .lexicon import BOUNDARY_WORDS, KEEP_WORDS, NOT_ORG_WORDS
 
 __all__ = ["suffix_regex", "name_start", "iter_suffix_names", "not_word_at", "anchored"]
 
