@@ -239,7 +239,10 @@ def _canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
             if not name.startswith(word) or len(name) <= len(word):
                 continue
             rest = name[len(word) :]
-            if word in ("区", "市", "省") and not rest.startswith(("委", "政府", "人民", "公安", "司法", "法院", "检察院", "纪委", "人大", "政协")):
+            if word in ("区", "市", "省") and not (
+                rest.startswith(("委", "政府", "人民", "公安", "司法", "法院", "检察院", "纪委", "人大", "政协"))
+                or (len(rest) <= 8 and rest.endswith(("局", "厅", "委", "办", "中心")))
+            ):
                 continue
             area = ctx.gaz.deixis(word if word not in ("区", "市", "省") else "全" + word, home)
             if area is not None and not name.startswith(area.name):
@@ -263,6 +266,12 @@ def organisations(ctx: Context) -> None:
     for s, e, suffix in iter_suffix_names(ctx, _ORG, standalone=_STANDALONE, start=0):
         if ctx.in_quotes(s, e) or _fully_quoted_name(ctx, s, e):
             continue  # a quoted name (“共享法庭”) names a programme, not a body
+        if suffix in COMPANY_SUFFIXES and text.startswith(COMPANY_SUFFIXES, e):
+            continue  # …集团 of …集团有限公司: the longer name follows
+        if suffix in _DEIXIS_BODIES and s < e - len(suffix) and not _area_before(ctx, s, e - len(suffix)):
+            s = e - len(suffix)  # 确保区政府 → 区政府: only an area name may stand before 区政府/市委
+        if _generic_head(text[s : e - len(suffix)]):
+            continue  # 社区公共法律服务工作室, 街道公共法律服务工作站: kinds of body, not names
         raw = text[s:e]
         typ = "LeadingGroup" if suffix in GROUP_SUFFIXES else "Company" if suffix in COMPANY_SUFFIXES else "PublicOrganisation"
         if typ == "PublicOrganisation" and raw.endswith("办事处") and _followed_by_community(ctx, e):
@@ -273,6 +282,28 @@ def organisations(ctx: Context) -> None:
         if q:
             aliases = aliases + (q + raw,)
         ctx.add(Hit(s, e, typ, name, aliases))
+
+
+_GENERIC_HEADS = ("社区", "街道", "各级", "各类", "基层", "村级", "镇级", "乡镇", "区级", "市级", "省级", "全区", "全市", "相关", "有关", "行业")
+
+
+#: Bodies named by a level word alone (区委, 市政府): only an area name or a context word may stand before them.
+_DEIXIS_BODIES = frozenset({"省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府"})
+
+
+def _generic_head(stem: str) -> bool:
+    return stem.startswith(_GENERIC_HEADS)
+
+
+def _area_before(ctx: Context, s: int, e: int) -> bool:
+    """True when ``text[s:e]`` is or ends with an area name or a context word (大鹏新区, 新区, 区, 江汉)."""
+    frag = ctx.text[s:e]
+    if not frag or frag.endswith(("新区", "全区", "本区", "本市", "中共")) or frag in ("区", "市", "省", "县"):
+        return True
+    found = ctx.gaz.find_in_text(frag, within=ctx.home)
+    if found and found[-1][1] == len(frag):
+        return True
+    return any(a.short == frag[-len(a.short):] for a in ctx.gaz.lookup(frag[-2:], within=ctx.home) if a.short)
 
 
 def _fully_quoted_name(ctx: Context, s: int, e: int) -> bool:
@@ -468,7 +499,7 @@ def _descriptive(ctx: Context, s: int) -> bool:
 
 
 _HONOUR_BEFORE = re.compile(
-    rf"(授予|评为|获评|荣获|获得|创建|命名为|入选|获)(\d{{4}}年度?)?(全国|国家级?|省级?|市级?|区级?|{_HAN}{{2,4}}[省市区])?$"
+    rf"(授予|评为|获评|荣获|获得|创建|命名为|确定为|入选|获)(\d{{4}}年度?)?(第[{_NUM}\d]+批)?(全国|国家级?|省级?|市级?|区级?|{_HAN}{{2,4}}[省市区])?$"
 )
 
 

@@ -19,9 +19,13 @@ AGENTS = {"PublicOrganisation", "LeadingGroup", "Company", "Person"}
 HEAD_ROLES = frozenset({"书记", "主任", "局长", "所长", "站长", "队长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
 RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Place"}
 _YEAR = re.compile(r"(\d{4})年度?")
+_BATCH = re.compile(r"第[一二三四五六七八九十\d]+批(?:次)?")
 _LEVEL_PREFIX = re.compile(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区|县级|县")
 _VERB = re.compile(r"被授予|授予|被评为|评为|获评|荣获|获得|被命名为|命名为|被确定为|确定为|入选|成功创建|创建成功|获")
-_FILLER = re.compile(r"^(项目|成功|先后|分别|均|已|再次|又|还|同志|等|单位|连续\d+年|共同|一举|在\d{4}年)*$")
+_FILLER = re.compile(
+    r"^(项目|成功|先后|分别|均|已|再次|又|还|同志|单位|连续\d+年|共同|一举|在\d{4}年"
+    r"|等(?:\d+|[一二三四五六七八九十两]+)?个?(?:社区|单位|街道|村|集体|个人|司法所|项目)?)*$"
+)
 _LEVEL_WORDS = [
     ("全国", "national"), ("国家级", "national"), ("国家", "national"), ("中央", "national"),
     ("省级", "provincial"), ("全省", "provincial"), ("省", "provincial"),
@@ -60,6 +64,9 @@ def conferrals(ctx: Context) -> list[Conferral]:
         ym = _YEAR.match(text, pos)
         if ym:
             year, pos = int(ym.group(1)), ym.end()
+        bm = _BATCH.match(text, pos)  # 获评第九批“…”
+        if bm:
+            pos = bm.end()
         lm = _LEVEL_PREFIX.match(text, pos)
         prefix = ""
         if lm and text[lm.end() : lm.end() + 1] == "“":
@@ -88,7 +95,7 @@ def conferrals(ctx: Context) -> list[Conferral]:
         if len(name) < 3 or m.group() == "获" and not text[he : he + 4].startswith(("荣誉称号", "称号", "表彰")):
             continue
         if not name.endswith(tuple(HONOUR_SUFFIXES)) and not text[he : he + 4].startswith(("”荣誉称号", "”称号", "荣誉称号", "称号")):
-            if m.group() not in ("授予", "被授予", "评为", "被评为", "获评", "成功创建", "入选"):
+            if m.group() not in ("授予", "被授予", "评为", "被评为", "获评", "成功创建", "入选", "命名为", "被命名为", "确定为", "被确定为"):
                 continue
         level = honour_level(ctx, prefix, name)
         # an Honour hit replaces any Initiative hit on the same quoted text
@@ -122,11 +129,18 @@ def _recipients(ctx: Context, verb_start: int) -> list[Hit]:
     ss, _se = ctx.sentence(verb_start)
     cs = ss
     # 被司法部授予 / 被中共杭州市委授予: the conferrer stands between 被 and the verb
-    by = [h for h in ctx.hits_around(verb_start - 1, verb_start) if h.end == verb_start and h.type in AGENTS]
-    if by:
+    pos = verb_start
+    while True:
+        by = [h for h in ctx.hits_around(pos - 1, pos) if h.end == pos and h.type in AGENTS]
+        if not by:
+            break
         b = min(by, key=lambda h: h.start)
         if ctx.text[b.start - 1 : b.start] == "被":
             verb_start = b.start - 1
+            break
+        if ctx.text[b.start - 1 : b.start] not in ("、", "和"):
+            break
+        pos = b.start - 1  # 被司法部、人力资源社会保障部授予
     hits = [h for h in ctx.hits_in(cs, verb_start, RECIPIENTS) if h.resolution != "contextual-deixis"]
     if not hits:
         return []
