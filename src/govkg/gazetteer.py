@@ -218,6 +218,10 @@ class Gazetteer:
                             names.setdefault(al, []).append(key)
                 if r[_SHORT] != r[_NAME]:
                     shorts.setdefault(r[_SHORT], []).append(key)
+                if r[_NAME].endswith("街街道") and len(r[_NAME]) > 4:
+                    # NBS writes 万松街街道 where reports write 万松街道 (and 万松)
+                    names.setdefault(r[_NAME][:-3] + "街道", []).append(key)
+                    shorts.setdefault(r[_NAME][:-3], []).append(key)
                 if r[_PARENT]:
                     kids.setdefault(r[_PARENT], []).append(key)
             self._max_name = max((len(n) for n in names), default=0)
@@ -354,8 +358,9 @@ class Gazetteer:
                     continue
                 if lv == "community" and not n.endswith("社区"):
                     continue
-                names.setdefault(n, []).append(key)
-                lengths.setdefault(n[-2:], set()).add(len(n))
+                for name in (n, n[:-3] + "街道") if n.endswith("街街道") and len(n) > 4 else (n,):
+                    names.setdefault(name, []).append(key)
+                    lengths.setdefault(name[-2:], set()).add(len(name))
             self._text_index = (
                 names, {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()})
         return self._text_index

@@ -8,10 +8,30 @@ from dataclasses import dataclass
 
 from .model import Metadata, Section
 
-__all__ = ["segment", "body_start", "chinese_ordinal", "report_years", "is_plan_heading", "PLAN_HEADING"]
+__all__ = [
+    "PLAN_HEADING",
+    "body_start",
+    "chinese_ordinal",
+    "is_plan_heading",
+    "report_years",
+    "segment",
+]
 
 _NUMS = "一二三四五六七八九十"
-_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 #: Headings of the part about next year: 2021年工作思路, 工作计划, 下一步工作, 明年工作打算, 2022年重点工作 …
@@ -22,7 +42,9 @@ PLAN_HEADING = re.compile(
     r"|20\d\d年(?:度)?[^。\n]{0,10}?(?:重点工作|工作重点|主要任务|目标任务|重点任务|计划|思路|打算|安排|要点|设想)"
 )
 #: Headings that look back on the year (used to keep mixed headings such as 2020年工作总结及2021年工作计划 out of the plan).
-_SUMMARY_HEADING = re.compile(r"总结|回顾|完成情况|落实情况|主要成效|工作成效|总体成效|主要成绩|取得的成效|主要做法|存在(?:的)?问题")
+_SUMMARY_HEADING = re.compile(
+    r"总结|回顾|完成情况|落实情况|主要成效|工作成效|总体成效|主要成绩|取得的成效|主要做法|存在(?:的)?问题"
+)
 
 # line-start markers; every pattern is anchored with .match at the first non-space character of a line
 _PART = re.compile(rf"第([{_NUMS}]{{1,3}}|\d{{1,2}})部分")
@@ -37,18 +59,38 @@ _ITEM_STYLES = (
 )
 _BULLET = re.compile(r"(?:[—―─]{1,2}|-{2}|[•●◆■▪◇□○★▲·])")
 #: 一是…二是… inside a paragraph: at its start or after a clause end
-_INLINE = re.compile(rf"(?:(?<=[。；;！？!?：:])|(?<=[。；;！？!?：:][ \u3000]))([{_NUMS}]{{1,3}})是")
+_INLINE = re.compile(
+    rf"(?:(?<=[。；;！？!?：:，,])|(?<=[。；;！？!?：:，,][ \u3000]))([{_NUMS}]{{1,3}})是"
+)
 _SENT_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
 _YEAR = re.compile(r"(20\d\d)[ \u3000]*年")
-_TITLE_WORDS = re.compile(r"工作总结|工作计划|工作报告|报告|总结|工作要点|工作思路|工作打算")
-_LABEL_LINE = re.compile(r"[^\n。]{0,40}?[\u4e00-\u9fff](?:[ \u3000]*[\u4e00-\u9fff]){1,5}[ \u3000]*[:：]")
+_TITLE_WORDS = re.compile(
+    r"工作总结|工作计划|工作报告|报告|总结|工作要点|工作思路|工作打算"
+)
+_LABEL_LINE = re.compile(
+    r"[^\n。]{0,40}?[\u4e00-\u9fff](?:[ \u3000]*[\u4e00-\u9fff]){1,5}[ \u3000]*[:：]"
+)
 _CLAUSE_PUNCT = re.compile(r"[。！？；!?;，,]")
 _HEAD_END = re.compile(r"[。！？!?]")
 
 _FIXED_LEVEL = {"part": 0, "section": 1, "sub": 2}
-_KIND = {"part": "section", "section": "section", "sub": "subsection", "bullet": "bullet"}
-_ORDER = {"header": 0, "title": 1, "section": 2, "subsection": 3, "item": 4, "bullet": 4, "paragraph": 5, "sentence": 6}
+_KIND = {
+    "part": "section",
+    "section": "section",
+    "sub": "subsection",
+    "bullet": "bullet",
+}
+_ORDER = {
+    "header": 0,
+    "title": 1,
+    "section": 2,
+    "subsection": 3,
+    "item": 4,
+    "bullet": 4,
+    "paragraph": 5,
+    "sentence": 6,
+}
 _FRONT_LINES = 60
 _FRONT_CHARS = 3000
 
@@ -101,11 +143,15 @@ def report_years(title: str | None) -> tuple[int | None, int | None]:
     found = list(_YEAR.finditer(title))
     summary = plan = None
     for k, m in enumerate(found):
-        tail = title[m.end() : found[k + 1].start() if k + 1 < len(found) else len(title)]
+        tail = title[
+            m.end() : found[k + 1].start() if k + 1 < len(found) else len(title)
+        ]
         year = int(m.group(1))
         if summary is None and _SUMMARY_HEADING.search(tail):
             summary = year
-        elif plan is None and PLAN_HEADING.search(title[m.start() : m.end() + len(tail)]):
+        elif plan is None and PLAN_HEADING.search(
+            title[m.start() : m.end() + len(tail)]
+        ):
             plan = year
     if summary is None and plan is None and found:
         summary = int(found[0].group(1))
@@ -116,7 +162,9 @@ def report_years(title: str | None) -> tuple[int | None, int | None]:
     return summary, plan
 
 
-def _lines(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+def _lines(
+    text: str, start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, int]]:
     """Non-blank lines of ``text[start:end]`` as stripped ``(start, end)`` spans."""
     for m in _LINE.finditer(text, start, len(text) if end is None else end):
         raw = m.group()
@@ -150,12 +198,16 @@ def _marker(text: str, s: int) -> tuple[str, int | None, int] | None:
 def _heading(text: str, a: int, e: int) -> str:
     """The heading clause after a marker: up to the first 。 (or ！？) or the line end, stripped."""
     m = _HEAD_END.search(text, a, e)
-    return text[a : m.start() if m else e].strip(" \t\u3000\u00a0:：")
+    return text[a : m.start() if m else e].strip(" \t\u3000\u00a0:：；;，,、")
 
 
 def _heading_like(line: str) -> bool:
     """A short unnumbered line without sentence punctuation that contains Chinese text."""
-    return len(line) <= 40 and not _CLAUSE_PUNCT.search(line.rstrip("：:")) and bool(re.search("[\u4e00-\u9fff]", line))
+    return (
+        len(line) <= 40
+        and not _CLAUSE_PUNCT.search(line.rstrip("：:"))
+        and bool(re.search("[\u4e00-\u9fff]", line))
+    )
 
 
 def _is_front_line(text: str, s: int, e: int, title: str | None) -> bool:
@@ -230,7 +282,11 @@ class _Node:
 
 
 def segment(
-    text: str, *, body_start: int = 0, title: str | None = None, metadata: Metadata | None = None
+    text: str,
+    *,
+    body_start: int = 0,
+    title: str | None = None,
+    metadata: Metadata | None = None,
 ) -> tuple[Section, ...]:
     """Structure of ``text`` as half-open code-point spans, sorted by start (outer spans first).
 
@@ -267,10 +323,22 @@ def segment(
         end = pos
         while end > node.start + 1 and text[end - 1].isspace():
             end -= 1
-        out.append(Section(_kind(node.style), node.start, end, node.ordinal, node.heading, node.part, node.year))
+        out.append(
+            Section(
+                _kind(node.style),
+                node.start,
+                end,
+                node.ordinal,
+                node.heading,
+                node.part,
+                node.year,
+            )
+        )
 
     def open_(style: str, start: int, ordinal: int | None, heading: str) -> _Node:
-        parent_part, parent_year = (stack[-1].part, stack[-1].year) if stack else ambient
+        parent_part, parent_year = (
+            (stack[-1].part, stack[-1].year) if stack else ambient
+        )
         part, year = parent_part, parent_year
         if style in _FIXED_LEVEL:
             ym = _YEAR.search(heading)
@@ -295,7 +363,12 @@ def segment(
             heading = _heading(text, mend, e)
             if style in _FIXED_LEVEL:
                 level = _FIXED_LEVEL[style]
-                close_from(next((k for k, x in enumerate(stack) if x.level >= level), len(stack)), s)
+                close_from(
+                    next(
+                        (k for k, x in enumerate(stack) if x.level >= level), len(stack)
+                    ),
+                    s,
+                )
             else:
                 if style != "bullet":
                     while stack and stack[-1].style == "bullet":
@@ -304,11 +377,17 @@ def segment(
                 if k is not None:
                     close_from(k, s)
             open_(style, s, ordinal, heading)
-            if style in ("part", "section", "sub") and heading and len(heading) == len(text[mend:e].strip(" \t\u3000\u00a0:：。")):
+            if (
+                style in ("part", "section", "sub")
+                and heading
+                and len(heading) == len(text[mend:e].strip(" \t\u3000\u00a0:：。"))
+            ):
                 para_heading = heading
         else:
             line = text[s:e]
-            if _heading_like(line) and (is_plan_heading(line) or _SUMMARY_HEADING.search(line)):
+            if _heading_like(line) and (
+                is_plan_heading(line) or _SUMMARY_HEADING.search(line)
+            ):
                 close_from(0, s)
                 ym = _YEAR.search(line)
                 if is_plan_heading(line):
@@ -317,7 +396,9 @@ def segment(
                     ambient = ("summary", int(ym.group(1)) if ym else summary_year)
                 para_heading = line.rstrip("：:")
         part, year = (stack[-1].part, stack[-1].year) if stack else ambient
-        out.append(Section("paragraph", s, e, heading=para_heading, part=part, year=year))
+        out.append(
+            Section("paragraph", s, e, heading=para_heading, part=part, year=year)
+        )
         _inline_items(text, s, e, mk, stack, close, open_, out, part, year)
         _sentences(text, s, e, part, year, out)
     close_from(0, n)
@@ -327,7 +408,7 @@ def segment(
 _PLAN_YEAR_LINE = re.compile(
     rf"^[ \t\u3000]*(?:第[{_NUMS}]{{1,3}}部分|[{_NUMS}]{{1,3}}[、.．]|[（(][{_NUMS}]{{1,3}}[)）])?[ \u3000]*"
     r"[^\n。，,]{0,20}?(20\d\d)年(?:度)?[^\n。，,]{0,12}?(?:思路|计划|打算|安排|要点|重点|任务)[^\n。，,]{0,10}$",
-    re.M,
+    re.MULTILINE,
 )
 
 
@@ -340,6 +421,16 @@ def _body_years(text: str, start: int) -> tuple[int | None, int | None]:
     if m:
         return int(m.group(1)), int(m.group(1)) + 1
     return None, None
+
+
+def _labelled(text: str, start: int) -> bool:
+    """True when ``start`` is not the first non-blank character of its line (a value after a label)."""
+    k = start
+    while k > 0 and text[k - 1] not in "\n\r":
+        k -= 1
+        if not text[k].isspace():
+            return True
+    return False
 
 
 def _kind(style: str) -> str:
@@ -364,7 +455,9 @@ def _inline_items(text, s, e, mk, stack, close, open_, out, part, year) -> None:
             open_("shi", m.start(), ordinal, _heading(text, m.end(), e))
             expected += 1
         return
-    seq: list[tuple[int, int, int]] = []  # (start, marker end, ordinal) of a 一是, 二是 … run
+    seq: list[
+        tuple[int, int, int]
+    ] = []  # (start, marker end, ordinal) of a 一是, 二是 … run
     for m in matches:
         ordinal = chinese_ordinal(m.group(1))
         if ordinal == len(seq) + 1:
@@ -376,7 +469,9 @@ def _inline_items(text, s, e, mk, stack, close, open_, out, part, year) -> None:
         out.append(Section("item", a, b, ordinal, _heading(text, mend, b), part, year))
 
 
-def _sentences(text: str, s: int, e: int, part: str, year: int | None, out: list[Section]) -> None:
+def _sentences(
+    text: str, s: int, e: int, part: str, year: int | None, out: list[Section]
+) -> None:
     pos = s
     for m in _SENT_END.finditer(text, s, e):
         _add_sentence(text, pos, m.end(), part, year, out)
@@ -384,7 +479,9 @@ def _sentences(text: str, s: int, e: int, part: str, year: int | None, out: list
     _add_sentence(text, pos, e, part, year, out)
 
 
-def _add_sentence(text: str, a: int, b: int, part: str, year: int | None, out: list[Section]) -> None:
+def _add_sentence(
+    text: str, a: int, b: int, part: str, year: int | None, out: list[Section]
+) -> None:
     piece = text[a:b]
     stripped = piece.strip()
     if stripped:
@@ -392,14 +489,28 @@ def _add_sentence(text: str, a: int, b: int, part: str, year: int | None, out: l
         out.append(Section("sentence", a, a + len(stripped), part=part, year=year))
 
 
-def _front(text: str, body_start: int, title: str | None, metadata: Metadata | None, out: list[Section]) -> str | None:
+def _front(
+    text: str,
+    body_start: int,
+    title: str | None,
+    metadata: Metadata | None,
+    out: list[Section],
+) -> str | None:
     """Sections of the front matter (header block, title line, page chrome); returns the title used for years."""
     lines = list(_lines(text, 0, body_start))
     header: tuple[int, int] | None = None
-    if metadata is not None and metadata.spans:
-        first = min(s for _f, s, _e in metadata.spans)
-        last = max(e for _f, _s, e in metadata.spans)
-        covered = [(s, e) for s, e in lines if e > first and s < last] or [(first, last)]
+    # header fields; a title counts only as a labelled value (名称：…), not as a title line found by its look
+    fields = [
+        (s, e)
+        for f, s, e in (metadata.spans if metadata is not None else ())
+        if f != "title" or _labelled(text, s)
+    ]
+    if fields:
+        first = min(s for s, _e in fields)
+        last = max(e for _s, e in fields)
+        covered = [(s, e) for s, e in lines if e > first and s < last] or [
+            (first, last)
+        ]
         header = (min(covered[0][0], first), max(covered[-1][1], last))
         out.append(Section("header", header[0], header[1], part="front"))
     title_span = None
@@ -408,7 +519,15 @@ def _front(text: str, body_start: int, title: str | None, metadata: Metadata | N
         if header and header[0] <= s < header[1]:
             continue
         line = text[s:e]
-        if title_span is None and (line == want or (want is None and len(line) < 80 and _TITLE_WORDS.search(line) and "。" not in line)):
+        if title_span is None and (
+            line == want
+            or (
+                want is None
+                and len(line) < 80
+                and _TITLE_WORDS.search(line)
+                and "。" not in line
+            )
+        ):
             title_span = (s, e)
             continue
         out.append(Section("paragraph", s, e, part="front"))
@@ -416,6 +535,14 @@ def _front(text: str, body_start: int, title: str | None, metadata: Metadata | N
         span = next(((s, e) for f, s, e in metadata.spans if f == "title"), None)
         title_span = span
     if title_span is not None:
-        out.append(Section("title", title_span[0], title_span[1], heading=text[title_span[0] : title_span[1]], part="front"))
+        out.append(
+            Section(
+                "title",
+                title_span[0],
+                title_span[1],
+                heading=text[title_span[0] : title_span[1]],
+                part="front",
+            )
+        )
         return title or text[title_span[0] : title_span[1]]
     return title

@@ -121,6 +121,8 @@ def _resolve(ctx: Context) -> dict[str, Entity]:
                 ent.attrs.update(
                     {k: v for k, v in (("code", a.code), ("name_en", a.name_en), ("iri", a.iri), ("source", a.source), ("level", _LEVEL.get(a.level, a.level))) if v}
                 )
+                if a.name.endswith("街街道") and len(a.name) > 4:
+                    ent.aliases.add(a.name[:-3] + "街道")  # NBS 万松街街道, written 万松街道
                 parent = ctx.gaz.parent(a)
                 if parent is not None:
                     from .entities import LEVEL_TYPE

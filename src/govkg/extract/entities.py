@@ -213,7 +213,10 @@ def deixis(ctx: Context) -> None:
         ctx.add(_area_hit(area, s, e, "contextual-deixis"))
 
 
-_ORG = suffix_regex(ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES + ("党中央", "中央", "国务院", "省委", "市委", "区委", "县委"))
+_ORG = suffix_regex(
+    ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES
+    + ("党中央", "中央", "国务院", "省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府")
+)
 _STANDALONE = frozenset({
     "党工委", "管委会", "最高院", "政法委", "政法办", "综治办", "信访办", "纪工委", "人大", "政协", "中央", "党中央", "国务院",
     "省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府",
@@ -249,6 +252,12 @@ def _canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
                 aliases.append(name)
                 name = area.name + rest
             break
+    if name.endswith("政府") and not name.endswith("人民政府"):
+        for s, e, area in ctx.gaz.find_in_text(name, within=ctx.home):
+            if e == len(name) - 2 and area.level in ("province", "city", "district", "subdistrict"):
+                aliases.append(name)
+                name = name[:-2] + "人民政府"  # 区政府 is short for 区人民政府
+            break
     for s, e, area in ctx.gaz.find_in_text(name, within=ctx.home):
         if s == 0 and area.level in ("district", "subdistrict") and e < len(name):
             chain = [a for a in ctx.gaz.ancestors(area) if a.level in ("city", "district")]
@@ -263,8 +272,8 @@ def _canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
 def organisations(ctx: Context) -> None:
     """Bodies named by a suffix (…司法所, …办事处, …领导小组, …有限公司), with their full name to the left."""
     text = ctx.text
-    for s, e, suffix in iter_suffix_names(ctx, _ORG, standalone=_STANDALONE, start=0):
-        if ctx.in_quotes(s, e) or _fully_quoted_name(ctx, s, e):
+    for s, e, suffix in iter_suffix_names(ctx, _ORG, standalone=_STANDALONE, start=0, quotes=True):
+        if ctx.in_quotes(e - 1, e) or _fully_quoted_name(ctx, s, e):
             continue  # a quoted name (“共享法庭”) names a programme, not a body
         if suffix in COMPANY_SUFFIXES and text.startswith(COMPANY_SUFFIXES, e):
             continue  # …集团 of …集团有限公司: the longer name follows
@@ -272,7 +281,7 @@ def organisations(ctx: Context) -> None:
             s = e - len(suffix)  # 确保区政府 → 区政府: only an area name may stand before 区政府/市委
         if _generic_head(text[s : e - len(suffix)]):
             continue  # 社区公共法律服务工作室, 街道公共法律服务工作站: kinds of body, not names
-        raw = text[s:e]
+        raw = text[s:e].replace("“", "").replace("”", "")
         typ = "LeadingGroup" if suffix in GROUP_SUFFIXES else "Company" if suffix in COMPANY_SUFFIXES else "PublicOrganisation"
         if typ == "PublicOrganisation" and raw.endswith("办事处") and _followed_by_community(ctx, e):
             continue  # area sense, handled by areas()
@@ -326,7 +335,7 @@ def _followed_by_community(ctx: Context, e: int) -> bool:
 
 _PERSON = re.compile(
     "(" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")"
-    + rf"([{SURNAMES}]{_HAN}{{1,2}}?)(?=同志|获|荣|被|等|、|，|。|；|（|\(|任|为|作|在|和|与|带领|牵头|说|表示|先后|多次|$)"
+    + rf"([{SURNAMES}]{_HAN}{{1,2}}?)(?=同志|获|荣|被|等|、|，|。|；|（|\(|任|为|作|在|和|与|带领|带头|牵头|主持|讲授|出席|参加|指出|强调|率队|深入|说|表示|先后|多次|$)"
 )
 
 
@@ -403,7 +412,11 @@ def documents(ctx: Context) -> None:
         title = m.group(1).strip()
         ctx.add(Hit(m.start(1), m.end(1), "NormativeDocument", title, ()))
     laws = suffix_regex(WELL_KNOWN_LAWS)
-    for m in laws.finditer(text, ctx.body_start):
+    found = list(laws.finditer(text, ctx.body_start))
+    free = {m.group() for m in found if not ctx.in_quotes(m.start(), m.end())}
+    for m in found:
+        if m.group() not in free:
+            continue  # named only inside a programme's quoted name: “美好生活·民法典相伴”
         s, e = m.span()
         if ctx.in_quotes(s, e) and text[s - 1 : s] == "《":
             continue
@@ -425,7 +438,17 @@ _STRONG_RE = suffix_regex(_STRONG_INIT)
 _NUM = "一二三四五六七八九十两百千万"
 #: Verbs whose quoted object is a goal, a category or a metaphor rather than a programme (实现“党管政法”).
 _GOAL_VERBS = ("实现", "纳入", "筑牢", "守牢", "织密", "破解", "做到", "达到", "树立", "增强", "提高", "主动", "坚持做好")
-_GOAL_HEADS = ("难题", "问题", "目标", "要求", "理念", "意识", "难点", "短板", "定位", "格局", "企业", "人员", "对象", "群体")
+_GOAL_HEADS = (
+    "难题", "问题", "目标", "要求", "理念", "意识", "难点", "短板", "发展定位", "定位", "格局", "企业", "人员", "对象", "群体", "案件",
+)
+#: Words after a quoted name that belong to it: “12348”热线, “三调联动”工作机制 keeps only 三调联动.
+_QUOTE_TAILS = ("热线", "专线", "平台", "小程序", "公众号")
+
+
+_NOT_BODIES = frozenset(ENTITY_TYPE for ENTITY_TYPE in (
+    "Country", "Province", "City", "District", "Subdistrict", "Community", "Place", "Person", "Initiative", "Honour",
+    "NormativeDocument",
+))
 
 
 def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
@@ -433,6 +456,8 @@ def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     text = ctx.text
     if inner.endswith(tuple(_STRONG_INIT)):
         return False
+    if all(c in _NUM for c in inner) and is_han(text[qe : qe + 1]) and is_han(text[qe + 1 : qe + 2]):
+        return text.startswith(_GOAL_HEADS, qe + 2)  # “八五”普法 names; “一十百千万”行动目标 describes
     if all(c in _NUM for c in inner) or re.match(f"^[{_NUM}]+个", inner) or (len(inner) <= 2 and inner[0] in _NUM):
         return True
     if "+" in inner or "＋" in inner:
@@ -443,7 +468,7 @@ def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
         return True
     if text[qe : qe + 1] == "“" or text[max(0, qs - 1) : qs] == "”":
         return True  # a run of quoted words: “零距离”“一站式”
-    if any(v in text[max(0, qs - 6) : qs] for v in _GOAL_VERBS) or any(h in text[qe : qe + 4] for h in _GOAL_HEADS):
+    if any(v in text[max(0, qs - 6) : qs] for v in _GOAL_VERBS) or text.startswith(_GOAL_HEADS, qe):
         return True
     return False
 
@@ -456,9 +481,9 @@ def initiatives(ctx: Context) -> None:
             continue
         inner_s, inner_e = qs + 1, qe - 1
         inner = text[inner_s:inner_e]
-        if len(inner.strip()) < 2 or not any(is_han(c) for c in inner):
+        if len(inner.strip()) < 2 or not any(is_han(c) for c in inner) and not text.startswith(_QUOTE_TAILS, qe):
             continue
-        if ctx.covered(inner_s, inner_e) or _is_honour_context(ctx, qs, qe) or _slogan(ctx, qs, qe, inner):
+        if ctx.covered(inner_s, inner_e, _NOT_BODIES) or _is_honour_context(ctx, qs, qe) or _slogan(ctx, qs, qe, inner):
             continue
         if inner.endswith(tuple(HONOUR_SUFFIXES)):
             continue
@@ -474,6 +499,10 @@ def initiatives(ctx: Context) -> None:
         # a quoted name followed by a suffix: “三调联动”工作机制, “一十百千万”行动
         m = _INIT.match(text, qe)
         tail = m.group() if m and not _ORG.match(text, qe) and m.group() in _STRONG_INIT else ""
+        if not tail and text.startswith(_QUOTE_TAILS, qe):
+            tail = next(t for t in _QUOTE_TAILS if text.startswith(t, qe))
+        if not tail and all(c in _NUM for c in inner):
+            tail = text[qe : qe + 2]  # “八五”普法
         ctx.add(Hit(inner_s, inner_e, "Initiative", inner + tail, (inner,) if tail else (), attrs={"quoted": True}))
     for s, e, suffix in iter_suffix_names(ctx, _STRONG_RE, not_words=("行动目标", "工程师")):
         need = _STRONG_INIT.get(suffix)
@@ -481,6 +510,8 @@ def initiatives(ctx: Context) -> None:
             continue
         if text[max(0, s - 2) : s] == "党的":
             s -= 2  # 党的十九届五中全会
+        if suffix == "试点" and (text[s - 1 : s] == "在" or re.search("(先行|率先|开展)$", text[s:e - 2])):
+            continue  # 在汉兴街道先行试点: a verb phrase, not a programme
         if _descriptive(ctx, s):
             continue
         raw = text[s:e]

@@ -215,8 +215,10 @@ def relations(ctx: Context) -> list[Relation]:
             for g in bodies:
                 add(h, "subOrganizationOf", g, h.start, h.end)
             if bodies:
-                continue  # a unit's area is its parent body's
-            area = _deepest_area(ctx, h, by_start, rank) or _name_area(ctx, h)
+                # a unit's area is its parent body's, unless its own full name starts with an area
+                area = _full_name_area(ctx, h) or _deepest_area(ctx, h, by_start, rank)
+            else:
+                area = _full_name_area(ctx, h) or _deepest_area(ctx, h, by_start, rank) or _name_area(ctx, h)
             if area is not None and h.type != "LeadingGroup":
                 add(h, "withinArea" if h.type == "Place" else "jurisdiction", area, h.start, h.end)
     # coordinated bodies share the area of the first: 新区党工委、管委会
@@ -248,6 +250,8 @@ def relations(ctx: Context) -> list[Relation]:
             for g in ctx.hits_in(h.start, h.end, {"NormativeDocument"}):
                 add(h, "references", g, h.start, h.end)
     # person of an organisation: 工作站的工作人员张浩, 党工委书记周立群 (a head)
+    pub_name = ctx.doc.metadata.publisher
+    publisher = next((h for h in hits if h.type == "PublicOrganisation" and pub_name and ctx.text[h.start : h.end] == pub_name), None)
     for h in hits:
         if h.type != "Person":
             continue
@@ -257,6 +261,8 @@ def relations(ctx: Context) -> list[Relation]:
             continue
         k2 = k - 1 if text[k - 1 : k] == "的" else k
         orgs = [g for g in ctx.hits_around(k2 - 1, k2) if g.end == k2 and g.type in ("PublicOrganisation", "LeadingGroup", "Company")]
+        if not orgs and publisher is not None and re.search(r"(?:^|[，。；、\s])(本|我)?(局|委|办|所|院|中心)(党组书记、|党委书记、)?$", text[max(0, k - 12) : k]):
+            orgs = [publisher]  # 局党组书记、局长王建新: the report's own office
         if orgs:
             org = min(orgs, key=lambda g: g.start)
             if role in HEAD_ROLES:
@@ -275,7 +281,7 @@ def relations(ctx: Context) -> list[Relation]:
 
 def _named_inside(ctx: Context, h: Hit, programmes: dict[str, Hit]) -> list[Hit]:
     """Initiatives mentioned elsewhere whose name occurs inside ``h``'s name."""
-    name = ctx.text[h.start : h.end]
+    name = ctx.text[h.start : h.end].replace("“", "").replace("”", "")
     return [g for n, g in programmes.items() if n in name and not (h.start <= g.start < h.end)]
 
 
@@ -299,6 +305,27 @@ def _named(ctx: Context, area_hit: Hit) -> bool:
     return ctx.named(area_hit.key)
 
 
+def _full_name_area(ctx: Context, h: Hit) -> str | None:
+    """The innermost area whose full name (or a child's short name after it) begins the canonical name."""
+    name = re.sub("^(中共|中国共产党)", "", h.name)
+    best, pos = None, 0
+    for s, e, area in ctx.gaz.find_in_text(name):
+        if s != pos or e >= len(name):
+            break
+        best, pos = area, e
+    if best is None:
+        return None
+    for n in (4, 3, 2):  # 武汉市江汉公证处: 江汉 is 江汉区 inside 武汉市
+        stem = name[pos : pos + n]
+        if len(stem) == n and len(name) > pos + n + 1:
+            kids = [a for a in ctx.gaz.lookup(stem) if a.short == stem and a.parent == best.key]
+            if len(kids) == 1:
+                best = kids[0]
+                break
+    key = f"{LEVEL_TYPE[best.level]}:{best.key}"
+    return key if ctx.named(key) else None
+
+
 def _name_area(ctx: Context, h: Hit) -> str | None:
     """The area an organisation's name begins with: 新区… → the home district, 葵涌司法所 → 葵涌街道."""
     cache = ctx.cache.setdefault("name_area", {})
@@ -316,15 +343,8 @@ def _name_area(ctx: Context, h: Hit) -> str | None:
 
 
 def _name_area_uncached(ctx: Context, h: Hit, cache: dict, ck: tuple[str, str]) -> str | None:
-    name = re.sub("^(中共|中国共产党)", "", h.name)
-    best, pos = None, 0
-    for s, e, area in ctx.gaz.find_in_text(name):
-        if s != pos or e >= len(name):
-            break
-        best, pos = area, e
-    if best is not None:
-        key = f"{LEVEL_TYPE[best.level]}:{best.key}"
-        return key if ctx.named(key) else None
+    if ctx.gaz.find_in_text(re.sub("^(中共|中国共产党)", "", h.name))[:1]:
+        return _full_name_area(ctx, h)
     raw = ctx.text[h.start : h.end]
     for n in (4, 3, 2):
         stem = raw[:n]
@@ -413,12 +433,41 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
             if obj is not None:
                 add(obj, "participant", a, m.start(), obj.end)
     for m in _SITE_AT.finditer(text, ctx.body_start):
+        where = inside(m.start(1), m.end(1), AREA_TYPES | {"Place"})
+        # 民权街道大兴社区: the community, not the subdistrict written before it
+        where = [a for a in where if not any(b.start == a.end and b.type in AREA_TYPES for b in where)]
+        _cs, ce = ctx.clause(m.end())
+        cands = [h for h in ctx.hits_in(m.end(), ce) if h.type in ("Initiative", "Place", "PublicOrganisation") and h.resolution != "contextual-deixis"]
+        if not cands:
+            continue
+        first = min(h.start for h in cands)
+        obj = max((h for h in cands if h.start <= first + 1), key=lambda h: (h.end - h.start, h.type == "PublicOrganisation"))
+        for a in where:
+            if obj.type == "PublicOrganisation" and a.type in AREA_TYPES:
+                add(obj, "jurisdiction", a, m.start(), obj.end)
+            elif obj.type == "Place" and a.type in AREA_TYPES:
+                add(obj, "withinArea", a, m.start(), obj.end)
+            elif a.type == "Place":
+                add(obj, "location", a, m.start(), obj.end)
+            else:
+                add(obj, "site", a, m.start(), obj.end)
+    # 在汉兴街道先行试点“智慧矫正”…: the area is the programme's pilot
+    for m in re.finditer(r"在([^，。；]{2,20}?)(?:先行|率先)?(?:开展)?试点", text):
         areas = inside(m.start(1), m.end(1), AREA_TYPES)
         _cs, ce = ctx.clause(m.end())
-        obj = first_after(m.end(), ce, {"Initiative", "Place"})
+        init = first_after(m.end(), ce, {"Initiative"})
         for a in areas:
-            if obj is not None:
-                add(obj, "site", a, m.start(), obj.end)
+            if init is not None:
+                add(init, "pilotArea", a, m.start(), init.end, open_list=False)
+    # X、Y等N个部门为成员单位: members of the leading group named just before
+    for m in re.finditer(r"(?:等\d*个?(?:部门|单位))?为成员单位", text):
+        ss, _se = ctx.sentence(m.start())
+        groups = ctx.hits_in(ss, m.start(), {"LeadingGroup"})
+        if not groups:
+            continue
+        cs, _ce = ctx.clause(m.start())
+        for b in inside(cs, m.start(), {"PublicOrganisation", "Company"}):
+            add(b, "memberOf", groups[-1], b.start, m.end())
     for m in _COVERS.finditer(text, ctx.body_start):
         areas = inside(m.start(1), m.end(), AREA_TYPES)
         ss, _se = ctx.sentence(m.start())
@@ -429,7 +478,8 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
     for m in _APPROVED.finditer(text, ctx.body_start):
         bodies = inside(m.start(1), m.end(1), AGENTS)
         _cs, ce = ctx.clause(m.end())
-        obj = first_after(m.end(), ce, {"PublicOrganisation"}) or first_after(m.end(), ce, {"Initiative", "Place", "NormativeDocument"})
+        _ss, se = ctx.sentence(m.end())
+        obj = first_after(m.end(), se, {"PublicOrganisation"}) or first_after(m.end(), ce, {"Initiative", "Place", "NormativeDocument"})
         if obj is None:
             prev = [h for h in ctx.hits_around(m.start() - 2, m.start()) if m.start() - 2 <= h.end <= m.start() and h.type in ("Initiative", "Place", "PublicOrganisation")]
             obj = prev[0] if prev else None
@@ -437,6 +487,13 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
             if obj is not None:
                 add(obj, "approvedBy", b, m.start(), obj.end)
     for m in _LEAD.finditer(text, ctx.body_start):
+        people = inside(m.start(1), m.end(1), {"Person"})
+        if people:
+            ss, _se = ctx.sentence(m.start())
+            set_up = [h for h in ctx.hits_in(ss, m.start(), {"PublicOrganisation", "LeadingGroup"}) if h.resolution != "contextual-deixis"]
+            if set_up:
+                body = max(set_up, key=lambda h: (h.end, h.end - h.start))
+                add(body, "headedBy", people[-1], body.start, m.end())
         bodies = inside(m.start(1), m.end(1), {"PublicOrganisation", "LeadingGroup", "Company"})
         _ss, se = ctx.sentence(m.end())
         obj = first_after(m.end(), se, {"Initiative", "LeadingGroup"})

@@ -7,7 +7,7 @@ from functools import lru_cache
 from collections.abc import Iterable, Iterator
 
 from .context import Context, is_han
-from .lexicon import BOUNDARY_WORDS, KEEP_WORDS, NOT_ORG_WORDS
+from .lexicon import BOUNDARY_WORDS, KEEP_WORDS, NAME_PHRASES, NOT_ORG_WORDS
 
 __all__ = ["suffix_regex", "name_start", "iter_suffix_names", "not_word_at", "anchored"]
 
@@ -49,7 +49,7 @@ def not_word_at(text: str, start: int, end: int, words: Iterable[str] = NOT_ORG_
     return False
 
 
-def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME) -> int:
+def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME, quotes: bool = False) -> int:
     """Where a name whose stem ends at ``end_of_stem`` starts: the run of Han characters to the left,
     cut after the rightmost boundary word (a verb, preposition or particle that cannot be in a name)."""
     text = ctx.text
@@ -57,6 +57,11 @@ def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME) -> int:
     floor = max(0, end_of_stem - limit)
     while s > floor and is_han(text[s - 1]):
         s -= 1
+        # a quoted word inside a name: 江汉区“八五”普法工作领导小组
+        if quotes and s > floor + 2 and text[s - 1] == "”" and is_han(text[s - 2]):
+            q = text.rfind("“", max(floor, s - 12), s - 1)
+            if q > floor and is_han(text[q - 1]) and all(is_han(c) for c in text[q + 1 : s - 1]):
+                s = q
     # a classifier right after a figure is not part of a name: 300栋|城中村, 四个|方面
     if s < end_of_stem and text[s - 1 : s].isdigit() and text[s] in _CLASSIFIER_CHARS:
         s += 1
@@ -70,6 +75,8 @@ def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME) -> int:
     cut = run_start
     for m in _BOUNDARY_RE.finditer(text, run_start, end_of_stem):
         i, w = m.start(), m.group()
+        if any(text.startswith(p, i - p.find(w)) for p in NAME_PHRASES if w in p):
+            continue
         if len(w) == 1 and (text[i : i + 2] in KEEP_WORDS or text[i - 1 : i + 1] in KEEP_WORDS):
             continue
         if w in _SOFT_CONJ and _starts_with_area(ctx, cut, i):
@@ -98,6 +105,7 @@ def iter_suffix_names(
     standalone: frozenset[str] = frozenset(),
     not_words: Iterable[str] = NOT_ORG_WORDS,
     start: int | None = None,
+    quotes: bool = False,
 ) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, suffix) for names ending in one of ``pattern``'s suffixes.
 
@@ -116,7 +124,7 @@ def iter_suffix_names(
                 break
         if not_word_at(text, s, e, nw) or text[e - 1 : e + 1] in nw or text[e - 1 : e + 2] in nw:
             continue
-        start = name_start(ctx, s)
+        start = name_start(ctx, s, quotes=quotes)
         stem = s - start
         if stem < min_stem and not (stem == 0 and suffix in standalone) and not (stem >= 1 and len(suffix) >= 3):
             continue
