@@ -162,12 +162,13 @@ _LIST = re.compile(
 
 
 _COMMA = re.compile("、")
+_AREA_WORD = re.compile("社区|街道|村")
 
 
 def _bare_lists(ctx: Context, within) -> None:
     """三溪、葵新、官湖、土洋等首批4个社区 → four communities named by their bare stems."""
     text = ctx.text
-    for m in anchored(_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120):
+    for m in anchored(_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120, until=_AREA_WORD):
         suffix = m.group(3)
         level = "Community" if suffix in ("社区", "村") else "Subdistrict"
         pos = m.start(1)
@@ -307,6 +308,13 @@ def _generic_head(stem: str) -> bool:
 def _area_before(ctx: Context, s: int, e: int) -> bool:
     """True when ``text[s:e]`` is or ends with an area name or a context word (大鹏新区, 新区, 区, 江汉)."""
     frag = ctx.text[s:e]
+    cache = ctx.cache.setdefault("area_before", {})
+    if frag not in cache:
+        cache[frag] = _area_before_uncached(ctx, frag)
+    return cache[frag]
+
+
+def _area_before_uncached(ctx: Context, frag: str) -> bool:
     if not frag or frag.endswith(("新区", "全区", "本区", "本市", "中共")) or frag in ("区", "市", "省", "县"):
         return True
     found = ctx.gaz.find_in_text(frag, within=ctx.home)

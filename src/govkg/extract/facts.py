@@ -11,6 +11,7 @@ from .lexicon import HONOUR_SUFFIXES
 from .names import anchored
 
 _COMMA = re.compile("、")
+_AREA_WORD = re.compile("社区|街道|村|镇")
 
 __all__ = ["conferrals", "relations", "plan_items", "honour_level"]
 
@@ -307,6 +308,14 @@ def _named(ctx: Context, area_hit: Hit) -> bool:
 
 def _full_name_area(ctx: Context, h: Hit) -> str | None:
     """The innermost area whose full name (or a child's short name after it) begins the canonical name."""
+    cache = ctx.cache.setdefault("full_name_area", {})
+    if h.name not in cache:
+        cache[h.name] = _full_name_area_uncached(ctx, h)
+    key = cache[h.name]
+    return key if key is not None and ctx.named(key) else None
+
+
+def _full_name_area_uncached(ctx: Context, h: Hit) -> str | None:
     name = re.sub("^(中共|中国共产党)", "", h.name)
     best, pos = None, 0
     for s, e, area in ctx.gaz.find_in_text(name):
@@ -322,8 +331,7 @@ def _full_name_area(ctx: Context, h: Hit) -> str | None:
             if len(kids) == 1:
                 best = kids[0]
                 break
-    key = f"{LEVEL_TYPE[best.level]}:{best.key}"
-    return key if ctx.named(key) else None
+    return f"{LEVEL_TYPE[best.level]}:{best.key}"
 
 
 def _name_area(ctx: Context, h: Hit) -> str | None:
@@ -410,7 +418,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
         open_list = "等" in m.group(1)
         for p in pilots:
             add(init, "pilotArea", p, m.start(), m.end(), open_list=open_list)
-    for m in anchored(_SITE_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120):
+    for m in anchored(_SITE_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120, until=_AREA_WORD):
         e = m.end()
         facility = [h for h in ctx.hits_at(m.start(4)) + ctx.hits_at(e) if h.end > e and h.type in ("Place", "Initiative")]
         if not facility:

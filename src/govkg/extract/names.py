@@ -133,17 +133,33 @@ def iter_suffix_names(
         yield start, e, suffix
 
 
-def anchored(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str, start: int = 0, *, back: int = 5, ahead: int = 60):
+def anchored(
+    pattern: re.Pattern[str],
+    anchor: re.Pattern[str],
+    text: str,
+    start: int = 0,
+    *,
+    back: int = 5,
+    ahead: int = 60,
+    until: re.Pattern[str] | None = None,
+):
     """``pattern.finditer(text, start)`` restricted to matches that contain an ``anchor`` match.
 
-    The same matches, in the same order, for a pattern whose every match contains the anchor and starts at
-    most ``back`` characters before it; far faster than trying the pattern at every character.
+    The same matches, in the same order, for a pattern whose every match contains the anchor, starts at
+    most ``back`` characters before it and ends within ``ahead`` after it (at a match of ``until`` when
+    given); far faster than trying the pattern at every character.
     """
     last = start
     for a in anchor.finditer(text, start):
         if a.start() < last:
             continue
-        m = pattern.search(text, max(last, a.start() - back), a.end() + ahead)
+        end = a.end() + ahead
+        if until is not None:
+            u = until.search(text, a.end(), end)
+            if u is None:
+                continue
+            end = u.end() + 8
+        m = pattern.search(text, max(last, a.start() - back), end)
         if m and m.start() <= a.start() < m.end():
             last = m.end()
             yield m
