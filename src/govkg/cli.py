@@ -200,5 +200,33 @@ def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
         server.server_close()
 
 
+@cli.command()
+@click.argument("graph", default="graph/govkg.trig")
+@click.option("-o", "--output", default="graph/index.html", show_default=True, help="The HTML file to write.")
+@click.option("--focus", default=None, help="Only the neighbourhood of nodes whose label contains this text.")
+@click.option("--depth", default=1, show_default=True, help="How many steps around --focus to keep.")
+@click.option("--title", default="govkg", show_default=True, help="Page title.")
+def view(graph: str, output: str, focus: str | None, depth: int, title: str) -> None:
+    """Write the interactive view of GRAPH: one self-contained HTML file that works offline.
+
+    \b
+    Example:
+        govkg view graph/govkg.trig -o graph/index.html
+        govkg view --focus 葵涌司法所 --depth 2 -o kuichong.html
+    """
+    from .nxgraph import to_networkx
+    from .rdfio import load
+    from .view import write_view
+
+    if not Path(graph).exists():
+        raise click.ClickException(f"{graph}: no such graph file; run `govkg build` first")
+    try:
+        G = to_networkx(load(graph))
+        path = write_view(G, output, focus=focus, depth=depth, title=title)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {path}", err=True)
+
+
 def main() -> None:  # pragma: no cover
     cli()
