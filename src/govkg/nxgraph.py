@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import tempfile
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -258,15 +258,8 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
         H.add_node(n, **enc(a))
     for u, v, k, a in G.edges(keys=True, data=True):
         H.add_edge(u, v, key=k, **enc(a))
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        nx.write_graphml(H, tmp, encoding="utf-8")
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
+    from .atomic import write_atomic
+
+    buf = io.BytesIO()
+    nx.write_graphml(H, buf, encoding="utf-8")
+    return write_atomic(path, buf.getvalue())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -138,19 +137,9 @@ def serialize(data: Dataset | Graph, path: str | os.PathLike[str], format: str |
     >>> serialize(Graph(), out).name
     'g.nt'
     """
-    target = Path(path)
-    text = dumps(data, format_for(target, format))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
+    from .atomic import write_atomic
+
+    return write_atomic(path, dumps(data, format_for(path, format)))
 
 
 def load(path: str | os.PathLike[str], format: str | None = None) -> Dataset:
