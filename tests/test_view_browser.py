@@ -109,6 +109,13 @@ def test_type_filter_and_search(browser, bundled_page, tmp_path):
     )
     hidden_after = browser.execute_script("return window.govkgView.nodes.get({filter: function(n){return n.hidden}}).length")
     assert hidden_before == 0 and hidden_after == 23
+    # the year menu hides what belongs only to other years
+    by_year = browser.execute_script(
+        "var s=document.getElementById('year'); s.value='2021'; s.dispatchEvent(new Event('change'));"
+        "return window.govkgView.nodes.get({filter: function(n){return n.hidden}}).length"
+    )
+    assert by_year > hidden_after
+    browser.execute_script("var s=document.getElementById('year'); s.value=''; s.dispatchEvent(new Event('change'));")
     box = browser.find_element("id", "search")
     box.send_keys("一核同心圆\n")
     selected = browser.execute_script("return window.govkgView.network.getSelectedNodes()")
@@ -139,3 +146,15 @@ def test_screenshot_for_the_readme(browser, bundled_page, tmp_path):
     png = tmp_path / "view.png"
     browser.save_screenshot(str(png))
     assert png.stat().st_size > 20000  # a drawn page, not a blank one
+
+
+def test_chinese_text_renders_with_a_cjk_font(browser, tmp_path):
+    open_page(browser, render_html(small_graph()), tmp_path / "font.html")
+    assert browser.execute_script("return document.fonts.check(\"14px 'Noto Sans CJK SC'\", '葵涌司法所')")
+    # the same label measured in the CJK font and in a font without CJK glyphs differs: the glyphs are real
+    widths = browser.execute_script(
+        "var c=document.createElement('canvas').getContext('2d'); var w=[];"
+        "c.font=\"20px 'Noto Sans CJK SC'\"; w.push(c.measureText('葵涌司法所').width);"
+        "c.font='20px monospace'; w.push(c.measureText('MMMMM').width); return w;"
+    )
+    assert widths[0] > 80  # five full-width glyphs at 20 px
