@@ -84,3 +84,22 @@ def test_write_atomic_leaves_no_temporary_files(tmp_path):
     write_atomic(tmp_path / "a.txt", "二")
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "二"
+
+
+def test_malicious_strings_survive_the_whole_chain(tmp_path):
+    """Markup and quote characters in a report stay data: the graph validates and the view stays inert."""
+    report = tmp_path / "evil.txt"
+    report.write_text(
+        "索引号: X/2021-1\n发布机构: 某区司法局\n\n一、总体成效\n"
+        '<script>alert(1)</script>司法所被授予“全国\\"先进}集体”荣誉称号。以"}; DROP、<b>等社区为试点，推行“一核同心圆”。\n',
+        encoding="utf-8",
+    )
+    result = build([report], tmp_path / "out")
+    assert not result.errors
+    assert validate(tmp_path / "out" / "govkg.trig").conforms
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and page.count("</script>") == 3
+    text = report.read_text(encoding="utf-8")
+    for ex in result.extractions:
+        for m in ex.mentions():
+            assert text[m.start : m.end] == m.text
