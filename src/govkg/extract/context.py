@@ -25,7 +25,7 @@ def _by_start(h: "Hit") -> tuple[int, int]:
     return (h.start, -h.end)
 
 
-@dataclass
+@dataclass(eq=False, slots=True)
 class Hit:
     """An entity mention candidate before resolution: ``text[start:end]`` names an entity of ``type``."""
 
@@ -38,6 +38,7 @@ class Hit:
     attrs: dict[str, object] = field(default_factory=dict)
     area: object | None = None  # gazetteer Area for administrative areas
     parent: str | None = None  # canonical key of the enclosing entity, if known
+    key: str = field(init=False)
 
     def __post_init__(self) -> None:
         #: the entity this hit names: type plus reference-data key, or type plus canonical name

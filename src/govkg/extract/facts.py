@@ -196,9 +196,7 @@ def relations(ctx: Context) -> list[Relation]:
         out.append(r)
 
     hits = list(ctx.sorted_hits())
-    by_start: dict[int, list[Hit]] = {}
-    for h in hits:
-        by_start.setdefault(h.start, []).append(h)
+    by_start = _ByStart(ctx)
     rank = {t: i for i, t in enumerate(("Country", "Province", "City", "District", "Subdistrict", "Community"))}
     for h in hits:
         if h.resolution == "contextual-deixis":
@@ -280,13 +278,23 @@ def relations(ctx: Context) -> list[Relation]:
     return out
 
 
+class _ByStart:
+    """``by_start.get(pos, [])``: the hits starting at ``pos``, read from the context's sorted index."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def get(self, pos: int, default=None) -> list[Hit]:
+        return self.ctx.hits_at(pos)
+
+
 def _named_inside(ctx: Context, h: Hit, programmes: dict[str, Hit]) -> list[Hit]:
     """Initiatives mentioned elsewhere whose name occurs inside ``h``'s name."""
     name = ctx.text[h.start : h.end].replace("“", "").replace("”", "")
     return [g for n, g in programmes.items() if n in name and not (h.start <= g.start < h.end)]
 
 
-def _deepest_area(ctx: Context, h: Hit, by_start: dict[int, list[Hit]], rank: dict[str, int]) -> str | None:
+def _deepest_area(ctx: Context, h: Hit, by_start: _ByStart, rank: dict[str, int]) -> str | None:
     """The innermost of the areas a name starts with: 深圳市大鹏新区政法办公室 → 大鹏新区."""
     best = None
     pos = h.start
