@@ -30,15 +30,15 @@ def small_graph() -> nx.MultiDiGraph:
 
 
 def payload(page: str) -> dict:
-    m = re.search(r'<script type="application/json" id="govkg-data">(.*?)</script>', page, re.S)
+    m = re.search(r'<script type="application/json" id="govkg-data">(.*?)</script>', page, re.DOTALL)
     assert m
     return json.loads(m.group(1))
 
 
 def test_page_is_self_contained():
     page = render_html(small_graph())
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
-    assert not re.search(r"""(?:@import|url\()\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.IGNORECASE)
+    assert not re.search(r"""(?:@import|url\()\s*["']?\s*(?:https?:)?//""", page, re.IGNORECASE)
     assert "vis.Network" in page and "Content-Security-Policy" in page
 
 
@@ -87,3 +87,25 @@ def test_large_graphs_are_laid_out_in_advance():
     assert m["physics"] is False
     assert all("x" in n and "y" in n for n in m["nodes"])
     assert len({(n["x"], n["y"]) for n in m["nodes"]}) == len(m["nodes"])
+
+
+def test_depth_defaults_to_one_and_write_view_is_atomic(tmp_path):
+    from govkg.view import write_view
+
+    assert view_model(small_graph(), focus="葵涌") == view_model(small_graph(), focus="葵涌", depth=1)
+    assert len(view_model(small_graph(), focus="葵涌", depth=0)["nodes"]) == 1
+    out = write_view(small_graph(), tmp_path / "sub" / "v.html", title="t")
+    assert out.read_text(encoding="utf-8") == render_html(small_graph(), title="t")
+    assert [p.name for p in out.parent.iterdir()] == ["v.html"]  # no temporary file left behind
+
+
+def test_node_titles_are_not_html_and_assets_are_vendored():
+    data = payload(render_html(small_graph()))
+    assert all("title" not in n for n in data["nodes"])  # no vis-network HTML tooltips
+    assert all(not isinstance(e.get("title"), str) for e in data["edges"])
+    from importlib import resources
+
+    folder = resources.files("govkg") / "data" / "view"
+    for name in ("vis-network.min.js", "vis-network.css", "NOTICE", "page.html", "view.js"):
+        assert (folder / name).is_file(), name
+    assert "Apache" in (folder / "NOTICE").read_text(encoding="utf-8")

@@ -2,7 +2,8 @@
 
 pyvis builds the network (nodes, edges, vis-network options); the page around it is govkg's own, because
 pyvis's templates load Bootstrap and vis-network from CDNs even in "in_line" mode. The vis-network script
-and stylesheet that pyvis ships are copied into the page, so it opens with no network at all.
+and stylesheet that pyvis ships are vendored in ``govkg/data/view/`` (see NOTICE there) and inlined into
+the page, so it opens with no network at all; a Content-Security-Policy forbids any fetch besides.
 
 Safety: every string that comes from a document travels as JSON inside ``<script type="application/json">``
 with ``<``, ``>`` and ``&`` escaped, and the page builds its DOM with ``textContent`` only.
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import networkx as nx
 
-__all__ = ["TYPE_STYLE", "view_model", "render_html", "write_view", "LAYOUT_THRESHOLD"]
+from .atomic import write_atomic
+
+__all__ = ["LAYOUT_THRESHOLD", "TYPE_STYLE", "render_html", "view_model", "write_view"]
 
 #: Colour and shape per node type (the legend).
 TYPE_STYLE: dict[str, tuple[str, str]] = {
@@ -62,30 +65,64 @@ def _neighbourhood(G: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGrap
     return G.subgraph(sorted(keep)).copy()
 
 
+def _radial(U: nx.Graph, comp: list[str]) -> tuple[dict[str, tuple[float, float]], float]:
+    """A radial tree layout of one connected group around its best-connected node: the breadth-first tree
+    gives each node a ring (its distance from the root) and an angular sector sized by its leaves, so
+    linked nodes sit near each other. Returns positions around (0, 0) and the outer radius."""
+    root = min(comp, key=lambda n: (-U.degree(n), n))
+    children: dict[str, list[str]] = {n: [] for n in comp}
+    level = {root: 0}
+    for u, v in nx.bfs_edges(U, root, sort_neighbors=sorted):
+        children[u].append(v)
+        level[v] = level[u] + 1
+    order = sorted(comp, key=lambda n: level[n])
+    leaves = {n: 1 for n in comp}
+    for n in reversed(order):  # children before parents
+        if children[n]:
+            leaves[n] = sum(leaves[c] for c in children[n])
+    counts: dict[int, int] = {}
+    for n in comp:
+        counts[level[n]] = counts.get(level[n], 0) + 1
+    ring = [0.0]
+    for lv in range(1, max(counts) + 1):  # rings far enough apart, and long enough for their nodes
+        ring.append(max(ring[-1] + _RING_GAP, counts[lv] * _NODE_GAP / (2 * math.pi)))
+    pos = {root: (0.0, 0.0)}
+    sector = {root: (0.0, 2 * math.pi)}
+    for n in order:
+        lo, width = sector[n]
+        for c in children[n]:
+            share = width * leaves[c] / leaves[n]
+            sector[c] = (lo, share)
+            angle, r = lo + share / 2, ring[level[c]]
+            pos[c] = (r * math.cos(angle), r * math.sin(angle))
+            lo += share
+    return pos, ring[-1] + _NODE_GAP
+
+
+_RING_GAP, _NODE_GAP = 150.0, 45.0
+
+
 def _positions(G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """A deterministic layout for large graphs: each connected group on its own sunflower spiral,
-    biggest first, groups tiled on a grid; cheap (linear) and stable under rebuilds."""
-    U = G.to_undirected(as_view=True)
+    """A deterministic layout for large graphs, computed in linear time so the browser needs no physics:
+    each connected group laid out radially (:func:`_radial`), groups packed in rows, biggest first."""
+    U = nx.Graph(G.to_undirected(as_view=True))
     comps = sorted((sorted(c) for c in nx.connected_components(U)), key=lambda c: (-len(c), c[0]))
+    laid = [_radial(U, comp) for comp in comps]
+    row_width = max(2 * laid[0][1], math.sqrt(sum((2 * r) ** 2 for _, r in laid))) if laid else 0.0
     pos: dict[str, tuple[float, float]] = {}
-    cols = max(1, math.ceil(math.sqrt(len(comps))))
-    cell = 0.0
-    placed: list[tuple[list[str], float]] = []
-    for comp in comps:
-        ordered = sorted(comp, key=lambda n: (-U.degree(n), n))
-        radius = 18.0 * math.sqrt(len(ordered)) + 40.0
-        placed.append((ordered, radius))
-        cell = max(cell, 2 * radius)
-    golden = math.pi * (3 - math.sqrt(5))
-    for k, (ordered, _r) in enumerate(placed):
-        cx, cy = (k % cols) * cell, (k // cols) * cell
-        for i, n in enumerate(ordered):
-            r = 18.0 * math.sqrt(i)
-            pos[n] = (round(cx + r * math.cos(i * golden), 1), round(cy + r * math.sin(i * golden), 1))
+    x = y = row_height = 0.0
+    for local, r in laid:
+        if x and x + 2 * r > row_width:  # next row
+            x, y, row_height = 0.0, y + row_height, 0.0
+        cx, cy = x + r, y + r
+        for n, (px, py) in local.items():
+            pos[n] = (round(cx + px, 1), round(cy + py, 1))
+        x += 2 * r
+        row_height = max(row_height, 2 * r)
     return pos
 
 
-def view_model(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1) -> dict:
+def view_model(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int | None = None) -> dict:
     """The data the page needs: nodes with their panel contents, edges, legend, documents and years.
 
     Examples
@@ -96,7 +133,7 @@ def view_model(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1) 
     '张浩'
     """
     if focus:
-        G = _neighbourhood(G, focus, depth)
+        G = _neighbourhood(G, focus, 1 if depth is None else depth)
     large = G.number_of_nodes() > LAYOUT_THRESHOLD
     pos = _positions(G) if large else {}
     nodes = []
@@ -169,22 +206,25 @@ def _json(data: object) -> str:
 
 
 def _asset(name: str) -> str:
-    lib = Path(str(resources.files("pyvis"))) / "lib" / "vis-9.1.2" / name
-    return lib.read_text(encoding="utf-8")
+    return (resources.files("govkg") / "data" / "view" / name).read_text(encoding="utf-8")
 
 
-def render_html(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1, title: str = "govkg") -> str:
-    """The whole page as a string: deterministic for a given graph, with no external resource."""
+def render_html(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int | None = None, title: str = "govkg") -> str:
+    """The whole page as a string: deterministic for a given graph, with no external resource.
+
+    ``focus``: keep only the neighbourhood (radius ``depth``, default 1, ignoring edge direction) of the
+    nodes whose label contains ``focus``; ValueError if none does.
+    """
     model = view_model(G, focus=focus, depth=depth)
     nodes, edges, options = _network(model)
     payload = {"model": model, "nodes": nodes, "edges": edges, "options": options}
-    page = (resources.files("govkg") / "data" / "view" / "page.html").read_text(encoding="utf-8")
-    script = (resources.files("govkg") / "data" / "view" / "view.js").read_text(encoding="utf-8")
-    vis_js = _asset("vis-network.min.js").replace("</script", "<\\/script")
-    vis_css = _asset("vis-network.css")
+    page = _asset("page.html")
+    script = _asset("view.js")
+    vis_js = re.sub(r"</(script)", r"<\\/\1", _asset("vis-network.min.js"), flags=re.IGNORECASE)
+    vis_css = re.sub(r"</(style)", r"<\\/\1", _asset("vis-network.css"), flags=re.IGNORECASE)
     parts = {
         "TITLE": html.escape(title),
-        "VIS_CSS": vis_css.replace("</style", "<\\/style"),
+        "VIS_CSS": vis_css,
         "DATA": _json(payload),
         "VIEW_JS": script,
         "VIS_JS": vis_js,
@@ -194,7 +234,5 @@ def render_html(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int = 1,
 
 
 def write_view(G: nx.MultiDiGraph, path: str | os.PathLike[str], **kw) -> Path:
-    """Render and write atomically."""
-    from .pipeline import write_atomic
-
+    """Render (keywords as :func:`render_html`) and write atomically; returns the path."""
     return write_atomic(path, render_html(G, **kw))

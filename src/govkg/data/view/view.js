@@ -26,15 +26,16 @@
   });
   status.textContent = model.nodes.length + " nodes, " + model.edges.length + " edges";
 
-  // legend with type filter
+  // legend with type filter; the glyph echoes the node's shape
+  var SHAPES = { dot: "\u25cf", diamond: "\u25c6", triangle: "\u25b2", square: "\u25a0", star: "\u2605", hexagon: "\u2b22", box: "\u25ac" };
   var hiddenTypes = {};
   var legend = document.getElementById("legend");
   model.legend.forEach(function (t) {
     var label = el("label");
     var box = el("input");
     box.type = "checkbox"; box.checked = true; box.value = t.type; box.className = "type-filter";
-    var sw = el("span", null, "swatch");
-    sw.style.background = t.color;
+    var sw = el("span", SHAPES[t.shape] || "\u25cf", "swatch");
+    sw.style.color = t.color;
     var count = model.nodes.filter(function (n) { return n.type === t.type; }).length;
     label.appendChild(box); label.appendChild(sw); label.appendChild(el("span", t.type + " (" + count + ")"));
     box.addEventListener("change", function () { hiddenTypes[t.type] = !box.checked; applyFilters(); });
@@ -128,7 +129,21 @@
     q = (q || "").trim();
     hits.textContent = "";
     if (!q) { return []; }
-    var found = model.nodes.filter(function (n) { return n.label.indexOf(q) >= 0 || (n.label_en || "").toLowerCase().indexOf(q.toLowerCase()) >= 0; });
+    var lq = q.toLowerCase();
+    // best first: exact name, then names that start with the query, then any that contain it; shorter first
+    function rank(n) {
+      var en = (n.label_en || "").toLowerCase();
+      if (n.label === q || en === lq) { return 0; }
+      if (n.label.indexOf(q) === 0 || en.indexOf(lq) === 0) { return 1; }
+      if (n.label.indexOf(q) >= 0 || en.indexOf(lq) >= 0) { return 2; }
+      return -1;
+    }
+    var found = model.nodes.map(function (n) { return [rank(n), n]; })
+      .filter(function (r) { return r[0] >= 0; })
+      .sort(function (x, y) {
+        return x[0] - y[0] || x[1].label.length - y[1].label.length || (x[1].id < y[1].id ? -1 : x[1].id > y[1].id ? 1 : 0);
+      })
+      .map(function (r) { return r[1]; });
     found.slice(0, 20).forEach(function (n) {
       var d = el("div", n.label + " · " + n.type, "fact");
       d.style.cursor = "pointer";
