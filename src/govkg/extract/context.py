@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from ..model import Document
@@ -53,11 +54,8 @@ class Context:
         self.text = doc.text
         self.gaz = gazetteer
         self.home = home  # gazetteer Area of the publisher's district, or None
-        self._hs: list[Hit] = []
-        self._starts: list[int] = []
-        self._ph: list[Hit] = []  # hits added since the last flush, sorted by start
-        self._ps: list[int] = []
-        self._longest = 0
+        self._main = _Run()  # settled hits, sorted by start
+        self._new = _Run()  # hits added since the last flush
         self._named: dict[str, set[str]] = {}
         self.cache: dict[str, dict] = {}  # per-document memo of reference-data look-ups
         self.body_start = max((s.end for s in doc.sections if s.part == "front"), default=0)
@@ -132,81 +130,136 @@ class Context:
         return int(m.group(1)) if m else None
 
     # -- hits -----------------------------------------------------------------------------------
-    # Hits are kept sorted by start (longest first at one start), with a parallel list of starts for
-    # bisection, the longest span seen, and which resolutions each entity key has: every query below is
-    # a bisection plus a short scan, so extraction stays linear in the length of the text.
+    # Hits live in two sorted runs (:class:`_Run`): the settled ones and a buffer of those added since the
+    # last flush. Each run keeps a parallel list of starts for bisection and the running maximum of ends,
+    # so every query below is a bisection plus a scan of the hits that can actually overlap: extraction
+    # stays linear in the length of the text, whatever the longest name.
 
     @property
     def hits(self) -> list[Hit]:
         """All hits by start (read-only view; use add/discard/remove to change them)."""
         self.flush()
-        return self._hs
+        return self._main.hits
 
     def add(self, hit: Hit) -> Hit:
         """Record a hit (ignored when empty). New hits wait in a small sorted buffer until :meth:`flush`."""
         if hit.end <= hit.start:
             return hit
-        if self._ps and hit.start < self._ps[-1]:
-            k = bisect.bisect_right(self._ps, hit.start)
-            self._ph.insert(k, hit)
-            self._ps.insert(k, hit.start)
+        self._new.insert(hit)
+        named = self._named.get(hit.key)
+        if named is None:
+            self._named[hit.key] = {hit.resolution}
         else:
-            self._ph.append(hit)
-            self._ps.append(hit.start)
-        self._longest = max(self._longest, hit.end - hit.start)
-        self._named.setdefault(hit.key, set()).add(hit.resolution)
+            named.add(hit.resolution)
         return hit
 
     def flush(self) -> None:
-        """Merge the buffer of new hits into the sorted list (linear: two sorted runs)."""
-        if self._ph:
-            self._hs = sorted(self._hs + self._ph, key=_by_start)
-            self._starts = [h.start for h in self._hs]
-            self._ph, self._ps = [], []
+        """Merge the buffer of new hits into the settled run (one sort of two sorted runs: linear)."""
+        if self._new.hits:
+            self._main = _Run(sorted(self._main.hits + self._new.hits, key=_by_start))
+            self._new = _Run()
 
     def discard(self, start: int, end: int) -> None:
         """Drop the hits spanning exactly ``[start, end)``."""
-        for hs, starts in ((self._hs, self._starts), (self._ph, self._ps)):
-            i, j = bisect.bisect_left(starts, start), bisect.bisect_right(starts, start)
-            for k in reversed([k for k in range(i, j) if hs[k].end == end]):
-                del hs[k]
-                del starts[k]
+        self._main.discard(start, end)
+        self._new.discard(start, end)
 
     def remove(self, keep_if) -> None:
         """Drop every hit for which ``keep_if(hit)`` is false."""
         self.flush()
-        self._hs = [h for h in self._hs if keep_if(h)]
-        self._starts = [h.start for h in self._hs]
+        self._main = _Run([h for h in self._main.hits if keep_if(h)])
 
     def sorted_hits(self) -> list[Hit]:
         """All hits by start."""
         return self.hits
 
     def _slices(self, lo: int, hi: int, right: bool = False) -> list[Hit]:
-        cut = bisect.bisect_right if right else bisect.bisect_left
-        out = self._hs[bisect.bisect_left(self._starts, lo) : cut(self._starts, hi)]
-        if self._ph:
-            more = self._ph[bisect.bisect_left(self._ps, lo) : cut(self._ps, hi)]
+        out = self._main.starting(lo, hi, right)
+        if self._new.hits:
+            more = self._new.starting(lo, hi, right)
             if more:
                 out = sorted(out + more, key=_by_start) if out else more
         return out
 
     def hits_in(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> list[Hit]:
         """Hits lying inside ``[start, end)``, by start."""
-        return [h for h in self._slices(start, end) if h.end <= end and (types is None or h.type in types)]
+        if types is None:
+            return [h for h in self._slices(start, end) if h.end <= end]
+        return [h for h in self._slices(start, end) if h.end <= end and h.type in types]
 
     def hits_at(self, start: int) -> list[Hit]:
         """Hits starting at ``start``, longest first."""
         return self._slices(start, start, right=True)
 
     def hits_around(self, start: int, end: int) -> list[Hit]:
-        """Hits overlapping ``[start, end)``."""
-        return [h for h in self._slices(start - self._longest, end) if h.end > start]
+        """Hits overlapping ``[start, end)``, by start."""
+        out = self._main.around(start, end)
+        if self._new.hits:
+            more = self._new.around(start, end)
+            if more:
+                out = sorted(out + more, key=_by_start) if out else more
+        return out
 
     def covered(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> bool:
         """True when a hit already covers ``[start, end)``."""
-        return any(h.start <= start and end <= h.end and (types is None or h.type in types) for h in self.hits_around(start, end))
+        for run in (self._main, self._new):
+            for h in run.around(start, start + 1):
+                if end <= h.end and h.start <= start and (types is None or h.type in types):
+                    return True
+        return False
 
     def named(self, key: str) -> bool:
         """True when the entity ``key`` is written by name (not only through 新区/全市 words)."""
         return bool(self._named.get(key, set()) - {"contextual-deixis"})
+
+
+class _Run:
+    """Hits sorted by start (longest first at one start), with their starts and the running maximum of
+    their ends (``reach[i]``: the furthest any of the first ``i + 1`` hits gets). ``reach`` is
+    non-decreasing, so the first hit that can overlap a position is one bisection away."""
+
+    __slots__ = ("hits", "starts", "reach")
+
+    def __init__(self, hits: list[Hit] | None = None) -> None:
+        self.hits = hits or []
+        self.starts = [h.start for h in self.hits]
+        self.reach = list(accumulate((h.end for h in self.hits), max))
+
+    def insert(self, hit: Hit) -> None:
+        starts, reach, hits = self.starts, self.reach, self.hits
+        if not starts or hit.start > starts[-1]:
+            k = len(starts)
+        else:  # after the hits starting earlier, and after those at the same start that are as long
+            k = bisect.bisect_left(starts, hit.start)
+            while k < len(starts) and starts[k] == hit.start and hits[k].end >= hit.end:
+                k += 1
+        if k == len(starts):
+            hits.append(hit)
+            starts.append(hit.start)
+            reach.append(max(reach[-1], hit.end) if reach else hit.end)
+            return
+        hits.insert(k, hit)
+        starts.insert(k, hit.start)
+        reach.insert(k, max(reach[k - 1], hit.end) if k else hit.end)
+        for i in range(k + 1, len(reach)):  # later maxima grow to cover the new end
+            if reach[i] >= hit.end:
+                break
+            reach[i] = hit.end
+
+    def discard(self, start: int, end: int) -> None:
+        # reach stays an upper bound of the ends before each index, which is all the queries need
+        starts = self.starts
+        i, j = bisect.bisect_left(starts, start), bisect.bisect_right(starts, start)
+        for k in reversed([k for k in range(i, j) if self.hits[k].end == end]):
+            del self.hits[k], starts[k], self.reach[k]
+
+    def starting(self, lo: int, hi: int, right: bool = False) -> list[Hit]:
+        """Hits starting in ``[lo, hi)`` (``[lo, hi]`` when ``right``)."""
+        cut = bisect.bisect_right if right else bisect.bisect_left
+        return self.hits[bisect.bisect_left(self.starts, lo) : cut(self.starts, hi)]
+
+    def around(self, start: int, end: int) -> list[Hit]:
+        """Hits overlapping ``[start, end)``."""
+        j = bisect.bisect_left(self.starts, end)
+        i = bisect.bisect_right(self.reach, start, 0, j)
+        return [h for h in self.hits[i:j] if h.end > start]

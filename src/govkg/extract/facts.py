@@ -394,6 +394,7 @@ _SITE_AT = re.compile(r"在([^，。；]{2,40}?)(?:建成|建设|设立|打造|�
 _COVERS = re.compile(r"(?:涉及|覆盖|包括|惠及)([^，。；]{2,40}?)(?:等)?(?:\d+|[一二三四五六七八九十两]+)?个?(?:社区|街道|村|镇)")
 _APPROVED = re.compile(r"经(.{2,20}?)(?:批复|批准|同意|认定|授权)")
 _LEAD = re.compile(r"由(.{2,24}?)(?:牵头|负责|主导|统筹)")
+_MEMBERS_LEAD = re.compile(r"等\d*个?(?:部门|单位)$")
 _VENUE = re.compile(r"在(.{2,20}?)(?:举行|举办|召开|开展|启动)")
 
 
@@ -476,13 +477,15 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
             if init is not None:
                 add(init, "pilotArea", a, m.start(), init.end, open_list=False)
     # X、Y等N个部门为成员单位: members of the leading group named just before
-    for m in re.finditer(r"(?:等\d*个?(?:部门|单位))?为成员单位", text):
-        ss, _se = ctx.sentence(m.start())
-        groups = ctx.hits_in(ss, m.start(), {"LeadingGroup"})
+    for m in re.finditer("为成员单位", text):
+        lead = _MEMBERS_LEAD.search(text, max(0, m.start() - 12), m.start())
+        start = lead.start() if lead else m.start()
+        ss, _se = ctx.sentence(start)
+        groups = ctx.hits_in(ss, start, {"LeadingGroup"})
         if not groups:
             continue
-        cs, _ce = ctx.clause(m.start())
-        for b in inside(cs, m.start(), {"PublicOrganisation", "Company"}):
+        cs, _ce = ctx.clause(start)
+        for b in inside(cs, start, {"PublicOrganisation", "Company"}):
             add(b, "memberOf", groups[-1], b.start, m.end())
     for m in _COVERS.finditer(text, ctx.body_start):
         areas = inside(m.start(1), m.end(), AREA_TYPES)

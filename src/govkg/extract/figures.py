@@ -9,6 +9,7 @@ from decimal import Decimal
 from ..model import Mention, Observation, Ranking
 from .context import Context
 from .lexicon import CLASSIFIERS
+from .names import anchored
 
 __all__ = ["figures", "rankings", "chinese_number", "SCOPES"]
 
@@ -36,6 +37,9 @@ _FIGURE = re.compile(
     rf"(?P<unit>{_UNITS})"
     r"(?P<post>以上|左右|多)?"
 )
+#: Where a figure can be: its first digits (a figure's match starts at most 3 characters before them).
+_DIGITS = re.compile(r"\d[\d,.]*")
+_FIGURE_AHEAD = 8 + max(len(u) for u in CLASSIFIERS)
 _NAMED = frozenset({"Initiative", "PublicOrganisation", "LeadingGroup", "Honour", "Place", "NormativeDocument"})
 _MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|一共|^共|，共|共[走完开举办处受调化解排提接签发组培服收]")
@@ -47,7 +51,7 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
     out: list[Observation] = []
     taken = sorted(taken)
     tstarts = [a for a, _ in taken]
-    for m in _FIGURE.finditer(text, ctx.body_start):
+    for m in anchored(_FIGURE, _DIGITS, text, ctx.body_start, back=3, ahead=_FIGURE_AHEAD):
         s, e = m.span()
         ns = m.start("num")
         if ns > 0 and (text[ns - 1].isdigit() or text[ns - 1] in "第.-/:" or text[ns - 1].isascii() and text[ns - 1].isalpha()):
@@ -118,6 +122,8 @@ def _about(ctx: Context, cs: int, pos: int) -> str | None:
     return best.key
 
 
+#: Every ranking and claim names its scope (全市, 全省 …): the patterns below are tried only around one.
+_SCOPE = re.compile(SCOPES)
 _RANK = re.compile(rf"(?P<scope>{SCOPES})(?:综合)?(?:排名|排行|排序)?(?:位列|位居|排在|排)?第(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
 _TOP = re.compile(rf"(?:排在|位居|位列|进入|跻身|均居|居)?(?P<scope>{SCOPES})(?:排名)?前(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
 _OF = re.compile(r"(?P<of>\d+|[一二三四五六七八九十]+)(?:项|个)(?:指标|考核指标|评价指标)?(?:中)?(?:有)?(?P<count>\d+|[一二三四五六七八九十]+)(?:项|个)$")
@@ -139,12 +145,12 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
         area = ctx.gaz.deixis(word, ctx.home)
         return f"{_type(area)}:{area.key}" if area is not None else None
 
-    for m in _RANK.finditer(text, ctx.body_start):
+    for m in anchored(_RANK, _SCOPE, text, ctx.body_start, back=0, ahead=24):
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()
         out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
         taken.append(m.span())
-    for m in _TOP.finditer(text, ctx.body_start):
+    for m in anchored(_TOP, _SCOPE, text, ctx.body_start, back=2, ahead=12):
         cs, _ = ctx.clause(m.start())
         before = text[cs : m.start()]
         of = _OF.search(before)
@@ -159,7 +165,7 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
             _ranking(ctx, "top", m, start, m.end(), scope_of, indicator, rank=chinese_number(m.group("n")), count=count, of=total)
         )
         taken.append((start, m.end()))
-    for m in _FIRST.finditer(text, ctx.body_start):
+    for m in anchored(_FIRST, _SCOPE, text, ctx.body_start, back=3, ahead=6):
         word = m.group("kind") or "率先"
         kind = "only" if word == "唯一" else "first"
         scope = m.group("scope") or m.group("scope2")
