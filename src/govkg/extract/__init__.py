@@ -83,7 +83,9 @@ def extract(doc: Document, *, gazetteer=None, only: list[str] | None = None) -> 
             ctx.flush()
     ranks, taken = rankings(ctx)
     confs = conferrals(ctx)
+    ctx.flush()  # honours found by conferrals
     rels = relations(ctx)
+    ctx.flush()  # areas found inside bodies' names
     obs = figures(ctx, taken)
     plans = plan_items(ctx)
     ex = Extraction(document=doc, relations=rels, conferrals=confs, observations=obs, rankings=ranks, plan_items=plans)

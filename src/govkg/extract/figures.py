@@ -38,8 +38,8 @@ _FIGURE = re.compile(
     r"(?P<post>以上|左右|多)?"
 )
 #: Where a figure can be: its first digits (a figure's match starts at most 3 characters before them).
-_DIGITS = re.compile(r"\d[\d,.]*")
-_FIGURE_AHEAD = 8 + max(len(u) for u in CLASSIFIERS)
+_DIGITS = re.compile(r"\d+")
+_FIGURE_AHEAD = 40 + max(len(u) for u in CLASSIFIERS)
 _NAMED = frozenset({"Initiative", "PublicOrganisation", "LeadingGroup", "Honour", "Place", "NormativeDocument"})
 _MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|一共|^共|，共|共[走完开举办处受调化解排提接签发组培服收]")

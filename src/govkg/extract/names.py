@@ -150,8 +150,10 @@ def anchored(
     given); far faster than trying the pattern at every character.
     """
     last = start
+    match = pattern.match
     for a in anchor.finditer(text, start):
-        if a.start() < last:
+        at = a.start()
+        if at < last:
             continue
         end = a.end() + ahead
         if until is not None:
@@ -159,7 +161,10 @@ def anchored(
             if u is None:
                 continue
             end = u.end() + 8
-        m = pattern.search(text, max(last, a.start() - back), end)
-        if m and m.start() <= a.start() < m.end():
-            last = m.end()
-            yield m
+        # the leftmost match holding the anchor starts at most ``back`` characters before it
+        for p in range(max(last, at - back), at + 1):
+            m = match(text, p, end)
+            if m is not None and m.end() > at:
+                last = m.end()
+                yield m
+                break
