@@ -207,3 +207,25 @@ def test_report_without_header_still_works():
     ex = extract(read_report("葵涌司法所被授予“全国公共法律服务工作先进集体”荣誉称号。".encode("utf-8"), name="bare.txt"))
     assert any(e.type == "Honour" for e in ex.entities.values())
     assert ex.conferrals
+
+
+def _town_report(body: str):
+    header = "【发布机构】西峡县丁河镇人民政府\n\n丁河镇2019年工作总结\n\n"
+    return extract(read_report((header + body).encode("utf-8"), name="town.txt"))
+
+
+def test_village_common_nouns_are_not_villages():
+    ex = _town_report("一、工作\n推进农村人居环境整治，选派驻村干部，培养村级后备干部，建成通村公路，力争木寨村、奎文村脱贫出列，贫困村全部出列。\n")
+    villages = sorted(e.name for e in ex.entities.values() if e.type == "Community")
+    assert villages == ["奎文村", "木寨村"]
+
+
+def test_level_word_bodies_are_the_home_areas():
+    ex = _town_report("一、工作\n丁河镇在县委、县政府的领导下，镇党委、镇人大、镇纪委和县交通运输局共同推进。大鹏新区党工委印发通知。\n")
+    orgs = {e.name: e for e in ex.entities.values() if e.type == "PublicOrganisation"}
+    for short, full in (("县委", "西峡县委"), ("镇党委", "丁河镇党委"), ("镇人大", "丁河镇人大"), ("镇纪委", "丁河镇纪委"), ("县交通运输局", "西峡县交通运输局")):
+        found = [e for e in orgs.values() if e.name.endswith(full)]
+        assert found and short in found[0].aliases, (short, sorted(orgs))
+    assert any(e.name.endswith("大鹏新区党工委") for e in orgs.values())  # 区 ends the area's name here
+    juris = {(ex.entities[r.subject].name, ex.entities[r.object].name) for r in ex.relations if r.predicate == "jurisdiction"}
+    assert any(s.endswith("丁河镇党委") and o == "丁河镇" for s, o in juris)

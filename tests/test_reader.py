@@ -397,3 +397,22 @@ def test_report_fields_name_metadata_attributes():
         REPORT_FIELDS["索引号"] == "index_number"
         and REPORT_FIELDS["发文字号"] == "doc_number"
     )
+
+
+def test_bracketed_labels_on_one_line_and_a_breadcrumb_above_them():
+    text = (
+        "某县人民政府网 >> 政务公开 >> 乡镇政务公开 >> 计划总结\n\n"
+        "【索引号】000000000/2020-00001　　【信息分类】计划总结　　【发布机构】某县某镇人民政府\n"
+        "【生成日期】2020年01月13日　　【文　　号】　　【主 题 词】\n"
+        "【信息来源】某镇党政办公室　　【公开方式】主动公开\n\n"
+        "某镇2019年工作总结和2020年工作计划\n\n"
+        "一、2019年工作\n全年完成任务。\n"
+    )
+    doc = reader.read_report(text.encode("utf-8"), name="bracket.txt")
+    md = doc.metadata
+    assert md.index_number == "000000000/2020-00001" and md.category == "计划总结"
+    assert md.publisher == "某县某镇人民政府"  # 信息来源 comes later: the first publisher label wins
+    assert md.created == dt.date(2020, 1, 13) and md.doc_number is None and md.keywords == ()
+    assert md.title == "某镇2019年工作总结和2020年工作计划"  # not the navigation trail that says 计划总结
+    for _field, s, e in md.spans:
+        assert "【" not in text[s:e] and "】" not in text[s:e]

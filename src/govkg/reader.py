@@ -540,10 +540,11 @@ def _spaced(label: str) -> str:
 
 _ALL_LABELS = sorted([*REPORT_FIELDS, *_OTHER_LABELS], key=len, reverse=True)
 _LABEL_ALT = "|".join(_spaced(lab) for lab in _ALL_LABELS)
-# a label starts a line or follows a space or a separator (so 文件名称 is not read as 名称), and ends with a colon;
+# a label starts a line or follows a space or a separator (so 文件名称 is not read as 名称), and ends with a colon
+# or a closing bracket (【索引号】);
 # "索引号 X" without a colon (a table row of a saved page) counts at a line start or after a space
 _LABEL = re.compile(
-    rf"(?:^|(?<=[\s|｜│,，;；【\[]))(?P<label>{_LABEL_ALT})(?:[ \u3000\u00a0\t]*(?P<colon>[:：])|(?=[ \u3000\u00a0\t]+\S|[ \u3000\u00a0\t]*$))",
+    rf"(?:^|(?<=[\s|｜│,，;；【\[]))(?P<label>{_LABEL_ALT})(?:[ \u3000\u00a0\t]*(?P<colon>[:：]|[】\]][:：]?)|(?=[ \u3000\u00a0\t]+\S|[ \u3000\u00a0\t]*$))",
     re.MULTILINE,
 )
 # an unknown "label:" after a space ends a value too
@@ -555,6 +556,8 @@ _DATE = re.compile(
     r"(?:[ T\u3000]+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
 )
 _TITLE_HINT = re.compile(r"工作总结|工作计划|报告|总结")
+#: A portal's navigation trail (首页 > 信息公开 > 计划总结): never the title, though it may say 总结.
+_BREADCRUMB = re.compile(r">|＞|»|→|当前位置|您的位置|您现在的位置")
 _BODY_LINE = re.compile(
     r"(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
 )
@@ -624,7 +627,7 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
         if other:
             stop = other.start()
         raw = text[m.end() : stop]
-        value = raw.strip(_WS)
+        value = raw.strip(_WS).rstrip("【[").strip(_WS)  # 【索引号】X　【发布机构】Y: the next label's bracket
         if not value or not attr or attr in values:
             continue
         values[attr] = (value, m.end() + raw.index(value))
@@ -693,6 +696,7 @@ def _title_line(
             line
             and len(line) < 80
             and "。" not in line
+            and not _BREADCRUMB.search(line)
             and _TITLE_HINT.search(line)
             and not _LABEL.search(line)
             and not any(a <= s < b for _f, a, b in spans)

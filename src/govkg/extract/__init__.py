@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ..errors import ExtractionError
 from ..model import ENTITY_TYPES, Document, Entity, Extraction, Mention
 from .context import Context, Hit
-from .entities import areas, deixis, documents, initiatives, organisations, persons, places, roads
+from .entities import areas, canonical_org_name, deixis, documents, initiatives, organisations, persons, places, roads
 from .facts import conferrals, plan_items, relations
 from .figures import figures, rankings
 
@@ -101,7 +101,8 @@ def _publisher(ctx: Context) -> None:
     md = ctx.doc.metadata
     for field, s, e in md.spans:
         if field == "publisher" and e > s:
-            ctx.add(Hit(s, e, "PublicOrganisation", ctx.text[s:e], ()))
+            name, aliases = canonical_org_name(ctx, ctx.text[s:e])  # the same body as in the text
+            ctx.add(Hit(s, e, "PublicOrganisation", name, aliases))
 
 
 #: Gazetteer levels → the ontology's level concepts (concept/level/…).

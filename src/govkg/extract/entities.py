@@ -53,6 +53,17 @@ _NOT_AREA_STEMS = frozenset(
 _MODIFIED = ("矫正", "戒毒", "康复", "民警", "干部", "工作者", "居民", "群众", "建设", "治理", "服务", "层面", "一级")
 
 
+#: Common nouns ending in 社区/街道/镇/村 that name no particular area (农村, 驻村, 贫困村, 城中村).
+_AREA_NOUNS = (
+    "城镇", "乡镇", "村镇", "集镇", "小镇", "重镇", "名镇", "特色小镇", "城中村", "乡村", "农村", "驻村", "通村", "进村", "入村",
+    "到村", "下村", "回村", "全村", "各村", "每村", "本村", "该村", "村村", "镇村", "县乡村", "贫困村", "示范村", "重点村", "空壳村",
+    "薄弱村", "涣散村", "出列村", "行政村", "自然村", "中心村", "新村", "山村", "渔村", "边村", "穷村", "强村", "富村", "一村",
+)
+#: What follows 村 when it is a common noun's first character (村级组织, 村民, 村集体).
+_VILLAGE_NOUN_HEADS = ("级", "民", "组", "干部", "务", "集体", "庄", "容", "貌", "道", "规", "内", "里", "情", "居", "委会委员", "两委", "社区")
+#: Last characters of a body's name: a stem ending in one is no place name (县交通运输局|村…).
+_BODY_ENDS = frozenset("局委办部厅")
+
 #: Characters that never occur in a two-character place name's stem.
 _STOP_CHARS = frozenset("的在和与及对为被等了个各该其所是将把从向由以于即并或")
 
@@ -109,8 +120,10 @@ def areas(ctx: Context) -> None:
         e = m.end()
         if e <= ctx.body_start or ctx.covered(m.start(), e, AREA_TYPES) or ctx.in_quotes(m.start(), e):
             continue
-        if _modifier_use(text, e) or text[m.start() - 1 : e] in ("城镇", "乡镇", "村镇", "集镇", "小镇", "城中村", "乡村", "农村"):
+        if _modifier_use(text, e) or text.endswith(_AREA_NOUNS, 0, e):
             continue
+        if m.group() == "村" and text.startswith(_VILLAGE_NOUN_HEADS, e):
+            continue  # 村级, 村民, 村干部: 村 as a common noun
         if m.group() == "街道" and text[e : e + 3] in ("办事处", "政法委", "综治办") or text[e : e + 1] in "办委":
             continue
         s = _area_stem_start(ctx, m.start())
@@ -151,7 +164,7 @@ def _area_stem_start(ctx: Context, suffix_start: int) -> int | None:
         return None  # a count: 益乐、丰潭两个社区 (the list itself is read by _bare_lists)
     if len(stem) < 2 or stem in _NOT_AREA_STEMS or any(stem.endswith(w) for w in _NOT_AREA_STEMS if len(w) >= 2):
         return None
-    if not all(is_han(c) for c in stem):
+    if not all(is_han(c) for c in stem) or stem[-1] in _BODY_ENDS:
         return None
     return s
 
@@ -181,8 +194,10 @@ def _bare_lists(ctx: Context, within) -> None:
             s = pos
             pos += len(item) + 1
             item = re.sub(r"(等|[一二三四五六七八九十两]+个|\d+个)+$", "", item)
-            if k == 0:
-                cut = name_start(ctx, s + len(item), limit=len(item))
+            if item.endswith(("社区", "街道", "村", "镇")):
+                continue  # a full name (木寨村、奎文村): the area rules read it
+            if k == 0:  # the first item may start with words that are no part of it (力争|三溪)
+                cut = max(s, name_start(ctx, s + len(item), limit=len(item) + 3))
                 s, item = cut, text[cut : s + len(item)]
             if len(item) < 2 or item in _NOT_AREA_STEMS:
                 continue
@@ -214,13 +229,17 @@ def deixis(ctx: Context) -> None:
         ctx.add(_area_hit(area, s, e, "contextual-deixis"))
 
 
-_ORG = suffix_regex(
-    ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES
-    + ("党中央", "中央", "国务院", "省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府")
+#: Bodies named by a level word and a body (区委, 县政府, 镇党委, 乡人大): the level word stands for the
+#: area of that level the report is about, unless an area's name stands before it.
+_LEVEL_BODIES = frozenset(
+    level + body
+    for level in ("省", "市", "区", "县", "镇", "乡")
+    for body in ("委", "党委", "党工委", "政府", "人民政府", "人大", "人大常委会", "纪委", "纪工委", "监委", "政协", "武装部")
 )
+_ORG = suffix_regex(ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES + ("党中央", "中央", "国务院", *_LEVEL_BODIES))
 _STANDALONE = frozenset({
     "党工委", "管委会", "最高院", "政法委", "政法办", "综治办", "信访办", "纪工委", "人大", "政协", "中央", "党中央", "国务院",
-    "省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府",
+    *_LEVEL_BODIES,
     *(x for x in ORG_SUFFIXES if x.endswith("部") and len(x) >= 3),
 })
 
@@ -239,16 +258,17 @@ def _canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
     aliases: list[str] = []
     home = ctx.home
     if home is not None:
-        for word in ("新区", "本区", "本市", "区", "市", "省"):
+        for word in ("新区", "本区", "本市", "本县", "本镇", "区", "市", "省", "县", "镇", "乡"):
             if not name.startswith(word) or len(name) <= len(word):
                 continue
             rest = name[len(word) :]
-            if word in ("区", "市", "省") and not (
-                rest.startswith(("委", "政府", "人民", "公安", "司法", "法院", "检察院", "纪委", "人大", "政协"))
+            single = len(word) == 1
+            if single and not (
+                rest.startswith(("委", "政府", "人民", "公安", "司法", "法院", "检察院", "纪委", "纪工委", "监委", "人大", "政协", "党委", "党工委", "武装部", "综治"))
                 or (len(rest) <= 8 and rest.endswith(("局", "厅", "委", "办", "中心")))
             ):
                 continue
-            area = ctx.gaz.deixis(word if word not in ("区", "市", "省") else "全" + word, home)
+            area = ctx.gaz.deixis("全" + word if single else word, home)
             if area is not None and not name.startswith(area.name):
                 aliases.append(name)
                 name = area.name + rest
@@ -278,8 +298,13 @@ def organisations(ctx: Context) -> None:
             continue  # a quoted name (“共享法庭”) names a programme, not a body
         if suffix in COMPANY_SUFFIXES and text.startswith(COMPANY_SUFFIXES, e):
             continue  # …集团 of …集团有限公司: the longer name follows
-        if suffix in _DEIXIS_BODIES and s < e - len(suffix) and not _area_before(ctx, s, e - len(suffix)):
-            s = e - len(suffix)  # 确保区政府 → 区政府: only an area name may stand before 区政府/市委
+        if suffix in _DEIXIS_BODIES and text[e - len(suffix) - 1 : e - len(suffix) + 1] in ("乡镇", "城镇", "城市", "省市", "市县", "区县", "县区"):
+            continue  # 乡镇党委, 市县政府: bodies of a kind, not one body
+        if suffix in _DEIXIS_BODIES and s < e - len(suffix):
+            if _area_before(ctx, s, e - len(suffix) + 1):
+                suffix = suffix[1:]  # 大鹏新区|党工委: the level character ends an area's name
+            elif not _area_before(ctx, s, e - len(suffix)):
+                s = e - len(suffix)  # 确保区政府 → 区政府: only an area name may stand before 区政府/市委
         if _generic_head(text[s : e - len(suffix)]):
             continue  # 社区公共法律服务工作室, 街道公共法律服务工作站: kinds of body, not names
         raw = text[s:e].replace("“", "").replace("”", "")
@@ -298,7 +323,7 @@ _GENERIC_HEADS = ("社区", "街道", "各级", "各类", "基层", "村级", "�
 
 
 #: Bodies named by a level word alone (区委, 市政府): only an area name or a context word may stand before them.
-_DEIXIS_BODIES = frozenset({"省委", "市委", "区委", "县委", "省政府", "市政府", "区政府", "县政府"})
+_DEIXIS_BODIES = _LEVEL_BODIES
 
 
 def _generic_head(stem: str) -> bool:

@@ -326,7 +326,7 @@ def _full_name_area(ctx: Context, h: Hit) -> str | None:
 def _full_name_area_uncached(ctx: Context, h: Hit) -> str | None:
     name = re.sub("^(中共|中国共产党)", "", h.name)
     best, pos = None, 0
-    for s, e, area in ctx.gaz.find_in_text(name):
+    for s, e, area in ctx.gaz.find_in_text(name, within=ctx.home):
         if s != pos or e >= len(name):
             break
         best, pos = area, e
