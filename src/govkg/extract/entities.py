@@ -185,8 +185,8 @@ def _bare_lists(ctx: Context, within) -> None:
         suffix = m.group(3)
         level = "Community" if suffix in ("社区", "村") else "Subdistrict"
         pos = m.start(1)
-        if _modifier_use(text, m.end()):
-            continue
+        if _modifier_use(text, m.end()) or text.endswith(_AREA_NOUNS, 0, m.end()) or text[m.end() : m.end() + 1] in _BODY_ENDS:
+            continue  # 县农业农村局: 农村 inside a body's name
         items = m.group(1).split("、")
         if len(items) < 2:
             continue
@@ -296,8 +296,8 @@ def organisations(ctx: Context) -> None:
     for s, e, suffix in iter_suffix_names(ctx, _ORG, standalone=_STANDALONE, start=0, quotes=True):
         if ctx.in_quotes(e - 1, e) or _fully_quoted_name(ctx, s, e):
             continue  # a quoted name (“共享法庭”) names a programme, not a body
-        if suffix in COMPANY_SUFFIXES and text.startswith(COMPANY_SUFFIXES, e):
-            continue  # …集团 of …集团有限公司: the longer name follows
+        if suffix in COMPANY_SUFFIXES and (text.startswith(COMPANY_SUFFIXES, e) or _BRANCH.match(text, e)):
+            continue  # …集团 of …集团有限公司, 中国工商银行 of 中国工商银行常州武进支行: the longer name follows
         if suffix in _DEIXIS_BODIES and text[e - len(suffix) - 1 : e - len(suffix) + 1] in ("乡镇", "城镇", "城市", "省市", "市县", "区县", "县区"):
             continue  # 乡镇党委, 市县政府: bodies of a kind, not one body
         if suffix in _DEIXIS_BODIES and s < e - len(suffix):
@@ -319,6 +319,8 @@ def organisations(ctx: Context) -> None:
         ctx.add(Hit(s, e, typ, name, aliases))
 
 
+#: A branch's name after its bank's or company's: 中国工商银行|常州武进支行, …公司|深圳分公司.
+_BRANCH = re.compile(rf"{_HAN}{{0,8}}?(?:支行|分行|分公司|营业部)")
 _GENERIC_HEADS = ("社区", "街道", "各级", "各类", "基层", "村级", "镇级", "乡镇", "区级", "市级", "省级", "全区", "全市", "相关", "有关", "行业")
 
 
@@ -426,9 +428,22 @@ _ROAD = re.compile(rf"({_HAN}{{2,4}}?)(路|大道|大街)(?=沿线|两侧|周边
 _ROAD_ANCHOR = re.compile("路|大道|大街")
 
 
+#: Numbered highways and stretches of a road or river: 311国道, G15沈海高速, 老灌河丁河段.
+_STRETCH = re.compile(
+    rf"(?:[GS]?\d{{1,4}}(?:国道|省道|县道)|[GS]\d{{1,4}}{_HAN}{{2,4}}高速)(?:{_HAN}{{2,3}}段)?"
+    rf"|{_HAN}{{1,4}}(?:河|江|溪)(?:{_HAN}{{2,3}}段)"
+)
+
+
 def roads(ctx: Context) -> None:
-    """Roads and streets named where the text treats them as places: 丰潭路沿线, 文三路两侧."""
+    """Roads and streets named where the text treats them as places: 丰潭路沿线, 文三路两侧, 311国道丁河段."""
     text = ctx.text
+    for m in _STRETCH.finditer(text, ctx.body_start):
+        s = m.start()
+        if not text[s].isascii():
+            s = max(s, name_start(ctx, m.end(), limit=m.end() - s))
+        if m.end() - s >= 4 and not ctx.hits_around(s, m.end()):
+            ctx.add(Hit(s, m.end(), "Place", text[s : m.end()]))
     for m in anchored(_ROAD, _ROAD_ANCHOR, text, ctx.body_start):
         s = name_start(ctx, m.end(1), limit=4)
         if m.end(1) - s < 2 or ctx.hits_around(s, m.end()):
@@ -460,11 +475,13 @@ def documents(ctx: Context) -> None:
         ctx.add(Hit(s, e, "NormativeDocument", m.group(), ()))
 
 
-_INIT = suffix_regex(INITIATIVE_SUFFIXES + ("全会", "新模式"))
+_INIT = suffix_regex(INITIATIVE_SUFFIXES + ("全会", "新模式", "三年行动", "大练兵", "主题教育", "长制", "票决制", "责任制", "承诺制", "采摘节", "文化节", "旅游节", "艺术节"))
 #: Suffixes that name a programme on their own (with the minimum stem length they need).
 _STRONG_INIT = {
     "专项斗争": 2, "专项行动": 2, "专项整治": 2, "专项治理": 2, "攻坚战": 2, "攻坚行动": 2, "百日行动": 2, "服务圈": 2,
     "工程": 2, "大会战": 2, "工作法": 2, "生活圈": 2, "全会": 3, "测评": 4, "试点": 4, "改革": 4, "示范点": 4, "模式": 4, "新模式": 4,
+    "三年行动": 2, "大练兵": 2, "主题教育": 2, "长制": 1, "票决制": 2, "责任制": 2, "承诺制": 2, "采摘节": 2, "文化节": 2,
+    "旅游节": 2, "艺术节": 2,
 }
 _HONOUR_RE = suffix_regex(HONOUR_SUFFIXES)
 _STRONG_RE = suffix_regex(_STRONG_INIT)
@@ -550,11 +567,18 @@ def initiatives(ctx: Context) -> None:
         raw = text[s:e]
         name = re.sub("^(新区|全市|全区|全省|全县|本区|本市)", "", raw)
         ctx.add(Hit(s, e, "Initiative", name, (raw,) if name != raw else ()))
+    # party congresses: 党的十九大, 党的二十大
+    for m in _CONGRESS.finditer(text, ctx.body_start):
+        if not ctx.covered(m.start(), m.end()):
+            ctx.add(Hit(m.start(), m.end(), "Initiative", m.group()))
     # creation campaigns counted by their results: 成功创建安全文明小区109个
     for m in re.finditer(rf"创建({_HAN}{{2,10}}?)(?=\d+[个所家])", text):
         s, e = m.span(1)
         if not ctx.covered(s, e):
             ctx.add(Hit(s, e, "Initiative", m.group(1)))
+
+
+_CONGRESS = re.compile(r"党的[一二三四五六七八九十]{1,3}大(?!会|力|量|型|批|项|部|幅|于)")
 
 
 def _descriptive(ctx: Context, s: int) -> bool:

@@ -22,7 +22,7 @@ RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Pl
 _YEAR = re.compile(r"(\d{4})年度?")
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批(?:次)?")
 _LEVEL_PREFIX = re.compile(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区|县级|县")
-_VERB = re.compile(r"被授予|授予|被评为|评为|获评|荣获|获得|被命名为|命名为|被确定为|确定为|入选|成功创建|创建成功|获")
+_VERB = re.compile(r"被授予|授予|被评为|评为|获评|荣获|获得|被命名为|命名为|被确定为|确定为|入选|成功创建|创建成功|荣立|获")
 _FILLER = re.compile(
     r"^(项目|成功|先后|分别|均|已|再次|又|还|同志|单位|连续\d+年|共同|一举|在\d{4}年"
     r"|等(?:\d+|[一二三四五六七八九十两]+)?个?(?:社区|单位|街道|村|集体|个人|司法所|项目)?)*$"
@@ -49,6 +49,25 @@ def honour_level(ctx: Context, prefix: str, name: str) -> str | None:
         for area in ctx.gaz.lookup(name[:n]):
             if area.level in ("province", "city") and area.short == name[:n]:
                 return _AREA_LEVEL[area.level]
+    return None
+
+
+def _conferrer_level(ctx: Context, verb_start: int) -> str | None:
+    """The level of the body that confers (被南阳市公安局命名为, 被县委县政府评为, 被公安部授予): the honour's level
+    when the honour's own name does not say."""
+    text = ctx.text
+    cs, _ = ctx.clause(verb_start)
+    bei = text.rfind("被", max(cs, verb_start - 24), verb_start)
+    if bei < 0 or verb_start - bei < 3:
+        return None
+    body = re.sub("^(中共|中国共产党)", "", text[bei + 1 : verb_start])
+    if body.startswith(("中央", "国务院", "全国")) or (body.endswith("部") and len(body) <= 8 and not ctx.gaz.find_in_text(body)):
+        return "national"
+    for s, _e, area in ctx.gaz.find_in_text(body, within=ctx.home):
+        return _AREA_LEVEL.get(area.level) if s == 0 else None
+    for word, level in (("省", "provincial"), ("市", "municipal"), ("县", "district"), ("区", "district")):
+        if body.startswith(word) and ctx.home is not None and ctx.gaz.deixis("全" + word, ctx.home) is not None:
+            return level
     return None
 
 
@@ -98,7 +117,7 @@ def conferrals(ctx: Context) -> list[Conferral]:
         if not name.endswith(tuple(HONOUR_SUFFIXES)) and not text[he : he + 4].startswith(("”荣誉称号", "”称号", "荣誉称号", "称号")):
             if m.group() not in ("授予", "被授予", "评为", "被评为", "获评", "成功创建", "入选", "命名为", "被命名为", "确定为", "被确定为"):
                 continue
-        level = honour_level(ctx, prefix, name)
+        level = honour_level(ctx, prefix, name) or _conferrer_level(ctx, vs)
         # an Honour hit replaces any Initiative hit on the same quoted text
         ctx.discard(hs, he)
         honour = ctx.add(Hit(hs, he, "Honour", name, (), attrs={"level": level} if level else {}))
