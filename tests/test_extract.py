@@ -231,3 +231,16 @@ def test_level_word_bodies_are_the_home_areas():
     assert any(e.name.endswith("大鹏新区党工委") for e in orgs.values())  # 区 ends the area's name here
     juris = {(ex.entities[r.subject].name, ex.entities[r.object].name) for r in ex.relations if r.predicate == "jurisdiction"}
     assert any(s.endswith("丁河镇党委") and o == "丁河镇" for s, o in juris)
+
+
+def test_short_form_of_the_publisher_and_a_body_leading_its_programme():
+    header = "发布机构：常州市公安局武进分局\n\n2022年工作总结\n\n"
+    body = "一、工作\n武进分局反诈中心荣立集体二等功。网安大队开展“净网2022”专项行动。武进分局成立工作专班。\n"
+    ex = extract(read_report((header + body).encode("utf-8"), name="short.txt"))
+    orgs = {e.name: e for e in ex.entities.values() if e.type == "PublicOrganisation"}
+    assert not any(n.endswith("分局") and n != "常州市公安局武进分局" for n in orgs), sorted(orgs)
+    assert "武进分局" in orgs["常州市公安局武进分局"].aliases
+    leads = {(ex.entities[r.subject].name, ex.entities[r.object].name) for r in ex.relations if r.predicate == "leadBy"}
+    assert any(s.startswith("净网2022") and o.endswith("网安大队") for s, o in leads), leads
+    honours = {ex.entities[c.honour].name for c in ex.conferrals}
+    assert honours == {"集体二等功"}

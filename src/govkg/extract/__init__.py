@@ -11,7 +11,18 @@ from collections.abc import Callable
 from ..errors import ExtractionError
 from ..model import ENTITY_TYPES, Document, Entity, Extraction, Mention
 from .context import Context, Hit
-from .entities import areas, canonical_org_name, deixis, documents, initiatives, organisations, persons, places, roads
+from .entities import (
+    areas,
+    canonical_org_name,
+    deixis,
+    documents,
+    initiatives,
+    organisations,
+    persons,
+    places,
+    roads,
+    short_names,
+)
 from .facts import conferrals, plan_items, relations
 from .figures import figures, rankings
 
@@ -42,6 +53,7 @@ for _name, _fn in (
     ("roads", roads),
     ("deixis", deixis),
     ("initiatives", initiatives),
+    ("short_names", short_names),
 ):
     extractor(_name)(_fn)
 

@@ -30,6 +30,7 @@ __all__ = [
     "documents",
     "initiatives",
     "canonical_org_name",
+    "short_names",
 ]
 
 LEVEL_TYPE = {
@@ -579,6 +580,28 @@ def initiatives(ctx: Context) -> None:
 
 
 _CONGRESS = re.compile(r"党的[一二三四五六七八九十]{1,3}大(?!会|力|量|型|批|项|部|幅|于)")
+
+
+def short_names(ctx: Context) -> None:
+    """A body written by the end of its full name (武进分局 for 常州市公安局武进分局) is that body, when exactly
+    one body of the document has a full name ending so."""
+    hits = [h for h in ctx.hits if h.type == "PublicOrganisation" and h.resolution != "contextual-deixis"]
+    names = {h.name for h in hits}
+    ends: dict[str, set[str]] = {}
+    for n in names:
+        for k in range(1, len(n) - 3):
+            ends.setdefault(n[k:], set()).add(n)
+    renamed = {}
+    for n in names:
+        longer = ends.get(n, set())
+        if len(n) >= 4 and len(longer) == 1:
+            renamed[n] = next(iter(longer))
+    if not renamed:
+        return
+    new = [h for h in hits if h.name in renamed]
+    ctx.remove(lambda h: not (h.type == "PublicOrganisation" and h.name in renamed and h.resolution != "contextual-deixis"))
+    for h in new:
+        ctx.add(Hit(h.start, h.end, h.type, renamed[h.name], (*h.aliases, h.name), "alias", dict(h.attrs), h.area, h.parent))
 
 
 def _descriptive(ctx: Context, s: int) -> bool:

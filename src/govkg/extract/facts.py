@@ -413,6 +413,8 @@ _SITE_AT = re.compile(r"在([^，。；]{2,40}?)(?:建成|建设|设立|打造|�
 _COVERS = re.compile(r"(?:涉及|覆盖|包括|惠及)([^，。；]{2,40}?)(?:等)?(?:\d+|[一二三四五六七八九十两]+)?个?(?:社区|街道|村|镇)")
 _APPROVED = re.compile(r"经(.{2,20}?)(?:批复|批准|同意|认定|授权)")
 _LEAD = re.compile(r"由(.{2,24}?)(?:牵头|负责|主导|统筹)")
+#: Verbs by which a body runs a programme (开展, 推出, 打造 …), directly after the body's name.
+_RUNS = re.compile(r"(?:持续|深入|创新|率先|全面|牵头|部署|组织|联合)?(?:开展|推出|打造|开设|实施|启动|推行|创建|举办)")
 _MEMBERS_LEAD = re.compile(r"等\d*个?(?:部门|单位)$")
 _VENUE = re.compile(r"在(.{2,20}?)(?:举行|举办|召开|开展|启动)")
 
@@ -545,6 +547,18 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
         obj = first_after(m.end(), ce, {"Initiative"})
         if lead and obj is not None:
             add(obj, "leadBy", min(lead, key=lambda h: h.start), lead[0].start, obj.end)
+    # a body that opens its clause and runs a programme leads it: 网安大队开展“净网2022”专项行动
+    for m in _RUNS.finditer(text, ctx.body_start):
+        cs, ce = ctx.clause(m.start())
+        lead = [h for h in ctx.hits_around(m.start() - 1, m.start()) if h.end == m.start() and h.start >= cs and h.type in ("PublicOrganisation", "LeadingGroup") and h.resolution != "contextual-deixis"]
+        if not lead:
+            continue
+        body = min(lead, key=lambda h: h.start)
+        if text[cs : body.start].strip(" 　\u3000") not in ("", "同时", "此外", "其中", "全年"):
+            continue  # the body must head the clause
+        obj = first_after(m.end(), ce, {"Initiative"})
+        if obj is not None:
+            add(obj, "leadBy", body, body.start, obj.end)
     # a place named inside a programme's name: 丰潭路沿线环境综合整治工程
     for h in hits:
         if h.type == "Initiative":
