@@ -19,11 +19,16 @@ import scoring
 HERE = Path(__file__).parent
 ANNOTATIONS = HERE / "annotations"
 CORPUS = HERE / "corpus"
-#: report file → (minimum precision and recall for every kind)
+#: report file → minimum precision and recall, for every kind or per kind (the rest 0.85).
+#: zhen-2019 and gonganju-2022 were written and annotated by a helper who never saw the extractor, and
+#: scored before any rule was changed for them (first contact: entities 60/71 and 70/72, relations 86/42 and
+#: 64/35, P/R %); rules were then generalised on them, so their floors guard today's scores, not a blind test.
 REPORTS = {
     "dapeng-zhengfa-2020.txt": (bundled_report(), 0.95),
     "jiedao-2021.txt": (CORPUS / "jiedao-2021.txt", 0.85),
     "sifaju-2022.html": (CORPUS / "sifaju-2022.html", 0.85),
+    "zhen-2019.txt": (CORPUS / "zhen-2019.txt", {"entities": 0.80, "relations": 0.65}),
+    "gonganju-2022.html": (CORPUS / "gonganju-2022.html", {"entities": 0.75, "relations": 0.50}),
 }
 
 
@@ -44,8 +49,9 @@ def test_scores_against_annotation(name, extractions, capsys):
     scores = scoring.score(gold, extractions[name])
     with capsys.disabled():
         print("\n" + scoring.report(name, scores))
-    low = {k: (round(s.precision, 3), round(s.recall, 3)) for k, s in scores.items() if min(s.precision, s.recall) < floor}
-    assert not low, f"below {floor:.0%}: {low}\n{scoring.diff(gold, extractions[name])}\n{scoring.fact_diff(gold, extractions[name])}"
+    floors = {k: floor if isinstance(floor, float) else floor.get(k, 0.85) for k in scores}
+    low = {k: (round(s.precision, 3), round(s.recall, 3)) for k, s in scores.items() if min(s.precision, s.recall) < floors[k]}
+    assert not low, f"below {floors}: {low}\n{scoring.diff(gold, extractions[name])}\n{scoring.fact_diff(gold, extractions[name])}"
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))

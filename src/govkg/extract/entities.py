@@ -297,6 +297,10 @@ def organisations(ctx: Context) -> None:
     for s, e, suffix in iter_suffix_names(ctx, _ORG, standalone=_STANDALONE, start=0, quotes=True):
         if ctx.in_quotes(e - 1, e) or _fully_quoted_name(ctx, s, e):
             continue  # a quoted name (“共享法庭”) names a programme, not a body
+        if ctx.covered(s, e, {"NormativeDocument"}):
+            continue  # 中央八项规定: the body's word is part of a document's name
+        if text.startswith(_FACILITY_HEADS, e):
+            continue  # 丁河镇中心|学校, 人民|医院: the facility's name goes on
         if suffix in COMPANY_SUFFIXES and (text.startswith(COMPANY_SUFFIXES, e) or _BRANCH.match(text, e)):
             continue  # …集团 of …集团有限公司, 中国工商银行 of 中国工商银行常州武进支行: the longer name follows
         if suffix in _DEIXIS_BODIES and text[e - len(suffix) - 1 : e - len(suffix) + 1] in ("乡镇", "城镇", "城市", "省市", "市县", "区县", "县区"):
@@ -320,6 +324,8 @@ def organisations(ctx: Context) -> None:
         ctx.add(Hit(s, e, typ, name, aliases))
 
 
+#: Facilities named after a centre or a town's body: 中心学校, 中心卫生院.
+_FACILITY_HEADS = ("学校", "小学", "中学", "卫生院", "医院", "幼儿园")
 #: A branch's name after its bank's or company's: 中国工商银行|常州武进支行, …公司|深圳分公司.
 _BRANCH = re.compile(rf"{_HAN}{{0,8}}?(?:支行|分行|分公司|营业部)")
 _GENERIC_HEADS = ("社区", "街道", "各级", "各类", "基层", "村级", "镇级", "乡镇", "区级", "市级", "省级", "全区", "全市", "相关", "有关", "行业")
@@ -396,6 +402,7 @@ def persons(ctx: Context) -> None:
 
 
 _PLACE = suffix_regex(PLACE_SUFFIXES)
+_BODIES = frozenset({"PublicOrganisation", "Company", "LeadingGroup"})
 _VENUE = re.compile(rf"在({_HAN}{{2,12}}?)(?=举行|举办|召开|开展|启动|设立|揭牌|成立)")
 
 
@@ -405,6 +412,11 @@ def places(ctx: Context) -> None:
     for s, e, _suffix in iter_suffix_names(ctx, _PLACE, not_words=()):
         if ctx.in_quotes(s, e) or ctx.covered(s, e) or _descriptive(ctx, s):
             continue
+        owner = [h.end for h in ctx.hits_in(s, e, _BODIES) if h.end < e - len(_suffix)]
+        if owner:
+            s = max(owner)  # 某某有限公司木寨峡谷景区: the place's name starts after its owner's
+            if e - s - len(_suffix) < 2:
+                continue
         ctx.add(Hit(s, e, "Place", text[s:e]))
     # a named place followed by generic place words is the named place: 大鹏所城片区景区 → 大鹏所城
     generic = set()
@@ -524,6 +536,10 @@ def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     return False
 
 
+#: First characters of the items of a routine written as a series (日巡查、周研判; 户分类、村收集).
+_CADENCE = frozenset("日周月季年户组村镇县区市省")
+
+
 def initiatives(ctx: Context) -> None:
     """Programmes, campaigns and mechanisms: quoted names (“一核同心圆”) and names with a strong suffix."""
     text = ctx.text
@@ -539,8 +555,15 @@ def initiatives(ctx: Context) -> None:
         if inner.endswith(tuple(HONOUR_SUFFIXES)):
             continue
         if "、" in inner or "，" in inner:
+            tail = _STRONG_RE.match(text, qe)
+            if tail and _STRONG_INIT.get(tail.group()) is not None:
+                # a quoted series that names one programme: “不忘初心、牢记使命”主题教育
+                ctx.add(Hit(inner_s, tail.end(), "Initiative", inner + tail.group(), (inner,), attrs={"quoted": True}))
+                continue
             # a quoted series of names: “平安大鹏、法治大鹏、美丽大鹏”
             items = re.split("[、，]", inner)
+            if all(len(i) == 3 and i[0] in _CADENCE for i in items):
+                continue  # a routine, not programmes: “周研判、月观摩、季考评”, “户分类、村收集、镇转运”
             if all(2 <= len(i) <= 6 and not re.search("[在的是了]", i) for i in items):
                 pos = inner_s
                 for i in items:
