@@ -250,3 +250,20 @@ def test_short_form_of_the_publisher_and_a_body_leading_its_programme():
     assert any(s.startswith("净网2022") and o.endswith("网安大队") for s, o in leads), leads
     honours = {ex.entities[c.honour].name for c in ex.conferrals}
     assert honours == {"集体二等功"}
+
+
+def test_zones_branches_and_the_publishers_own_posts():
+    header = "发布机构：常州市公安局武进分局\n\n2022年工作总结\n\n"
+    body = (
+        "一、工作\n武进区各派出所为武进国家高新技术产业开发区企业提供上门服务。成立由分局政委刘卫东任组长的专项打击工作领导小组。"
+        "以湖塘派出所、礼嘉派出所为试点，推行“一村一警务助理”。为世界级滨海生态旅游度假区建设护航。\n"
+    )
+    ex = extract(read_report((header + body).encode("utf-8"), name="zones.txt"))
+    names = {e.name: e for e in ex.entities.values()}
+    rel = {(ex.entities[r.subject].name, r.predicate, ex.entities[r.object].name) for r in ex.relations}
+    assert names["武进国家高新技术产业开发区"].type == "District"
+    assert ("武进国家高新技术产业开发区", "withinArea", "武进区") in rel
+    assert not any("世界级" in n for n in names)  # a goal, not a zone
+    assert ("常州市公安局武进分局", "jurisdiction", "武进区") in rel  # the sub-bureau serves its district
+    assert ("刘卫东", "memberOf", "常州市公安局武进分局") in rel  # 分局 before a post is the publisher
+    assert {(s, p) for s, p, o in rel if o.endswith("湖塘派出所")} == {("一村一警务助理", "participant")}

@@ -134,6 +134,34 @@ def areas(ctx: Context) -> None:
         level = "Community" if m.group() in ("社区", "村") else "Subdistrict"
         ctx.add(Hit(s, e, level, stem + m.group(), (stem,) if len(stem) >= 2 else ()))
     _bare_lists(ctx, within)
+    _zones(ctx, within)
+
+
+#: Functional areas (the guide counts them as districts): 武进国家高新技术产业开发区, 太湖湾旅游度假区.
+_ZONE = re.compile("高新技术产业开发区|经济技术开发区|经济开发区|旅游度假区|度假区|综合保税区|保税区|高新区|开发区|经开区")
+_NOT_ZONE_STEMS = ("国家级", "省级", "市级", "各类", "各级", "国家", "重点", "全市", "全省", "全区", "各", "省", "市")
+
+
+def _zones(ctx: Context, within) -> None:
+    text = ctx.text
+    for m in _ZONE.finditer(text, ctx.body_start):
+        s, e = m.span()
+        if ctx.covered(s, e) or ctx.in_quotes(s, e):
+            continue
+        start = name_start(ctx, s, limit=12)
+        stem = text[start:s]
+        if not 2 <= len(stem) <= 5 or stem in _NOT_ZONE_STEMS or "级" in stem or "类" in stem or not all(is_han(c) for c in stem):
+            continue  # 世界级滨海生态旅游度假区 describes a goal
+        ctx.add(Hit(start, e, "District", text[start:e]))
+        city = ctx.gaz.deixis("全市", ctx.home) if ctx.home is not None else None
+        for n in (2, 3):  # a district's short name heading the zone's name: 武进|国家高新技术产业开发区
+            found = [
+                a for a in ctx.gaz.lookup(stem[:n], within=within)
+                if a.short == stem[:n] and a.level == "district" and city is not None and ctx.gaz.is_within(a, city)
+            ]
+            if found and len(stem) > n:
+                ctx.add(_area_hit(found[0], start, start + n, "alias", alias=stem[:n]))
+                break
 
 
 _OFFICE_AREA = re.compile(rf"({_HAN}{{2,4}}?)(办事处|街道办事处|街道|镇)(?=({_HAN}{{2,4}}?)(社区|村))")

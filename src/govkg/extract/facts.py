@@ -222,6 +222,10 @@ def relations(ctx: Context) -> list[Relation]:
             continue
         # area followed by a lower area: 葵涌办事处溪涌社区, 深圳市大鹏新区
         if h.type in rank:
+            if h.area is None:  # a zone named after the district it lies in: 武进国家高新技术产业开发区
+                for g in by_start.get(h.start, []):
+                    if g is not h and g.end < h.end and g.type in rank and rank[g.type] <= rank[h.type] and g.area is not None:
+                        add(h, "withinArea", g, h.start, h.end)
             for nxt in by_start.get(h.end, []):
                 if nxt.type in rank and rank[nxt.type] > rank[h.type]:
                     add(nxt, "withinArea", h, h.start, nxt.end)
@@ -279,8 +283,8 @@ def relations(ctx: Context) -> list[Relation]:
             continue
         k2 = k - 1 if text[k - 1 : k] == "的" else k
         orgs = [g for g in ctx.hits_around(k2 - 1, k2) if g.end == k2 and g.type in ("PublicOrganisation", "LeadingGroup", "Company")]
-        if not orgs and publisher is not None and re.search(r"(?:^|[，。；、\s])(本|我)?(局|委|办|所|院|中心)(党组书记、|党委书记、)?$", text[max(0, k - 12) : k]):
-            orgs = [publisher]  # 局党组书记、局长王建新: the report's own office
+        if not orgs and publisher is not None and _publisher_word(text, k, pub_name):
+            orgs = [publisher]  # 局党组书记、局长王建新, 由分局政委刘卫东: the report's own office
         if orgs:
             org = min(orgs, key=lambda g: g.start)
             if role in HEAD_ROLES:
@@ -295,6 +299,16 @@ def relations(ctx: Context) -> list[Relation]:
                 add(g, "headedBy", h, h.start, g.end, role=m.group(1))
     _pattern_relations(ctx, hits, add)
     return out
+
+
+def _publisher_word(text: str, k: int, pub_name: str | None) -> bool:
+    """True when the words before a role at ``k`` name the report's own office by the end of its name
+    (局, 分局, 中心) or by 本局/我局, after a separator: 局党组书记、局长…, 由分局政委…."""
+    m = re.search(r"(?:^|[，。；、\s由的和与及])(本|我)?([\u4e00-\u9fff]{1,3}?)(党组书记、|党委书记、)?$", text[max(0, k - 12) : k])
+    if m is None:
+        return False
+    word = m.group(2)
+    return word in ("局", "委", "办", "所", "院", "中心") or bool(pub_name and len(word) >= 2 and pub_name.endswith(word))
 
 
 class _ByStart:
@@ -358,7 +372,19 @@ def _full_name_area_uncached(ctx: Context, h: Hit) -> str | None:
             if len(kids) == 1:
                 best = kids[0]
                 break
+    else:
+        # 常州市公安局武进分局: a sub-bureau named by a district's short name serves that district
+        suffix = next((x for x in _BRANCH_SUFFIXES if name.endswith(x)), None)
+        for n in (2, 3, 4) if suffix else ():
+            stem = name[-len(suffix) - n : -len(suffix)]
+            kids = [a for a in ctx.gaz.lookup(stem) if a.short == stem and a.parent == best.key] if len(name) - len(suffix) - n >= pos else []
+            if len(kids) == 1:
+                best = kids[0]
+                break
     return f"{LEVEL_TYPE[best.level]}:{best.key}"
+
+
+_BRANCH_SUFFIXES = ("分局", "分院", "支局")
 
 
 def _name_area(ctx: Context, h: Hit) -> str | None:
@@ -385,7 +411,16 @@ def _name_area_uncached(ctx: Context, h: Hit, cache: dict, ck: tuple[str, str]) 
         stem = raw[:n]
         if len(raw) <= n + 1:
             continue
-        if any(a.short == stem and a.level in ("district", "city", "province") for a in ctx.gaz.lookup(stem)):
+        named = [a for a in ctx.gaz.lookup(stem, within=ctx.home) if a.short == stem and a.level in ("district", "city", "province")]
+        if named:
+            if (
+                h.type in ("PublicOrganisation", "LeadingGroup")
+                and named[0].level == "district"
+                and not raw[n:].startswith(("办事处", "司法所", "派出所", "街道", "镇", "律师", "公证"))
+                and ctx.home is not None
+                and (ctx.gaz.is_within(ctx.home, named[0]) or ctx.gaz.is_within(named[0], ctx.home))
+            ):
+                return f"{LEVEL_TYPE[named[0].level]}:{named[0].key}"  # 武进交警大队 in a report of 武进区
             if not raw[n:].startswith(("办事处", "司法所", "派出所", "街道", "镇")):
                 continue  # 大鹏所城: 大鹏 is also 大鹏新区
         for cand in (stem + "街道", stem + "镇"):
@@ -447,7 +482,10 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
             continue
         open_list = "等" in m.group(1)
         for p in pilots:
-            add(init, "pilotArea", p, m.start(), m.end(), open_list=open_list)
+            if p.type == "PublicOrganisation":  # bodies chosen as pilots take part; pilot areas are places
+                add(init, "participant", p, m.start(), m.end())
+            else:
+                add(init, "pilotArea", p, m.start(), m.end(), open_list=open_list)
     for m in anchored(_SITE_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120, until=_AREA_WORD):
         e = m.end()
         facility = [h for h in ctx.hits_at(m.start(4)) + ctx.hits_at(e) if h.end > e and h.type in ("Place", "Initiative")]
