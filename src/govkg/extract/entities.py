@@ -509,7 +509,7 @@ def documents(ctx: Context) -> None:
         s, e = m.span()
         if ctx.in_quotes(s, e) and text[s - 1 : s] == "《":
             continue
-        if e < len(text) and is_han(text[e]) and text[e] not in "等颁实宣施的和与及、规请进":
+        if e < len(text) and is_han(text[e]) and text[e] not in "等颁实宣施的和与及、规请进精":
             continue
         if s > 0 and is_han(text[s - 1]) and name_start(ctx, e, limit=len(m.group()) + 4) != s:
             continue

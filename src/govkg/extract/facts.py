@@ -241,7 +241,7 @@ def relations(ctx: Context) -> list[Relation]:
                 area = _full_name_area(ctx, h) or _deepest_area(ctx, h, by_start, rank)
             else:
                 area = _full_name_area(ctx, h) or _deepest_area(ctx, h, by_start, rank) or _name_area(ctx, h)
-            if area is not None and h.type != "LeadingGroup":
+            if area is not None and h.type not in ("LeadingGroup", "Company"):  # companies serve no area
                 add(h, "withinArea" if h.type == "Place" else "jurisdiction", area, h.start, h.end)
     # coordinated bodies share the area of the first: 新区党工委、管委会
     areas_of: dict[str, set[str]] = {}
@@ -290,15 +290,30 @@ def relations(ctx: Context) -> list[Relation]:
             if role in HEAD_ROLES:
                 add(org, "headedBy", h, org.start, h.end, role=role)
             add(h, "memberOf", org, org.start, h.end, role=role or None)
-        # 由…周立群任组长的…专班
-        m = re.match(r"任(组长|指挥长|主任|召集人|总指挥|队长|站长|负责人)的?", text[h.end : h.end + 6])
+        # 镇长刘俊峰 in a report of the town's government: the head of the publisher
+        if not orgs and publisher is not None and role in _GOVERNMENT_HEADS and pub_name and pub_name.endswith(_GOVERNMENT_HEADS[role]):
+            add(publisher, "headedBy", h, h.start, h.end, role=role)
+            add(h, "memberOf", publisher, h.start, h.end, role=role)
+        # 由…周立群任组长的…专班; 由马国强任指挥长、刘俊峰任常务副指挥长的…指挥部 (deputies are members)
+        m = _TAKES_POST.match(text, h.end, h.end + 12)
         if m:
             _ss, se = ctx.sentence(h.end)
-            group = [g for g in ctx.hits_in(h.end + m.end(), se, {"LeadingGroup", "PublicOrganisation"}) if g.start == h.end + m.end()]
+            de = text.find("的", m.end() - 1, min(se, m.end() + 40))
+            after = de + 1 if de >= 0 and text[m.end() - 1] != "的" else m.end()
+            group = [g for g in ctx.hits_in(after, se, {"LeadingGroup", "PublicOrganisation"}) if g.start == after]
             for g in group[:1]:
-                add(g, "headedBy", h, h.start, g.end, role=m.group(1))
+                post = m.group(1)
+                if post.startswith(("副", "常务副")):
+                    add(h, "memberOf", g, h.start, g.end, role=post)
+                else:
+                    add(g, "headedBy", h, h.start, g.end, role=post)
     _pattern_relations(ctx, hits, add)
     return out
+
+
+#: Heads of a government by its level: 镇长 heads a 镇人民政府.
+_GOVERNMENT_HEADS = {"镇长": "镇人民政府", "乡长": "乡人民政府", "县长": "县人民政府", "区长": "区人民政府", "市长": "市人民政府"}
+_TAKES_POST = re.compile(r"任((?:常务)?副?(?:组长|指挥长|主任|召集人|总指挥|队长|站长|负责人))的?")
 
 
 def _publisher_word(text: str, k: int, pub_name: str | None) -> bool:
