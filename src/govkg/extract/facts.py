@@ -17,7 +17,7 @@ __all__ = ["conferrals", "relations", "plan_items", "honour_level"]
 
 AGENTS = {"PublicOrganisation", "LeadingGroup", "Company", "Person"}
 #: Roles that head the body they follow: 党工委书记, 办事处主任, 司法所所长.
-HEAD_ROLES = frozenset({"书记", "主任", "局长", "所长", "站长", "队长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
+HEAD_ROLES = frozenset({"书记", "主任", "局长", "所长", "站长", "队长", "大队长", "中队长", "支队长", "镇长", "乡长", "县长", "区长", "市长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
 RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Place"}
 _YEAR = re.compile(r"(\d{4})年度?")
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批(?:次)?")
