@@ -125,6 +125,8 @@ def _about(ctx: Context, cs: int, pos: int) -> str | None:
 #: Every ranking and claim names its scope (全市, 全省 …): the patterns below are tried only around one.
 _SCOPE = re.compile(SCOPES)
 _RANK = re.compile(rf"(?P<scope>{SCOPES})(?:综合)?(?:排名|排行|排序)?(?:位列|位居|排在|排)?第(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
+#: First place without a number: 居全区派出所首位, 位居全省榜首.
+_HEAD_OF = re.compile(rf"(?:位居|稳居|位列|排在|居)?(?P<scope>{SCOPES})[\u4e00-\u9fff]{{0,6}}?(?:首位|榜首|第一位)")
 _TOP = re.compile(rf"(?:排在|位居|位列|进入|跻身|均居|居)?(?P<scope>{SCOPES})(?:排名)?前(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
 _OF = re.compile(r"(?P<of>\d+|[一二三四五六七八九十]+)(?:项|个)(?:指标|考核指标|评价指标)?(?:中)?(?:有)?(?P<count>\d+|[一二三四五六七八九十]+)(?:项|个)$")
 _FIRST = re.compile(
@@ -149,6 +151,11 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()
         out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
+        taken.append(m.span())
+    for m in anchored(_HEAD_OF, _SCOPE, text, ctx.body_start, back=2, ahead=12):
+        cs, _ = ctx.clause(m.start())
+        indicator = text[cs : m.start()].strip()
+        out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=1))
         taken.append(m.span())
     for m in anchored(_TOP, _SCOPE, text, ctx.body_start, back=2, ahead=12):
         cs, _ = ctx.clause(m.start())
