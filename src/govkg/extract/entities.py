@@ -476,10 +476,13 @@ _STRETCH = re.compile(
 )
 
 
+_STRETCH_ANCHOR = re.compile("国道|省道|县道|高速|段")
+
+
 def roads(ctx: Context) -> None:
     """Roads and streets named where the text treats them as places: 丰潭路沿线, 文三路两侧, 311国道丁河段."""
     text = ctx.text
-    for m in _STRETCH.finditer(text, ctx.body_start):
+    for m in anchored(_STRETCH, _STRETCH_ANCHOR, text, ctx.body_start, back=10, ahead=6):
         s = m.start()
         if not text[s].isascii():
             s = max(s, name_start(ctx, m.end(), limit=m.end() - s))

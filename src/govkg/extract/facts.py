@@ -464,7 +464,8 @@ _COVERS = re.compile(r"(?:涉及|覆盖|包括|惠及)([^，。；]{2,40}?)(?:�
 _APPROVED = re.compile(r"经(.{2,20}?)(?:批复|批准|同意|认定|授权)")
 _LEAD = re.compile(r"由(.{2,24}?)(?:牵头|负责|主导|统筹)")
 #: Verbs by which a body runs a programme (开展, 推出, 打造 …), directly after the body's name.
-_RUNS = re.compile(r"(?:持续|深入|创新|率先|全面|牵头|部署|组织|联合)?(?:开展|推出|打造|开设|实施|启动|推行|创建|举办)")
+_RUNS = re.compile("开展|推出|打造|开设|实施|启动|推行|创建|举办")
+_RUN_ADVERB = re.compile("(?:持续|深入|创新|率先|全面|牵头|部署|组织|联合)$")
 _MEMBERS_LEAD = re.compile(r"等\d*个?(?:部门|单位)$")
 _VENUE = re.compile(r"在(.{2,20}?)(?:举行|举办|召开|开展|启动)")
 
@@ -602,8 +603,10 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
             add(obj, "leadBy", min(lead, key=lambda h: h.start), lead[0].start, obj.end)
     # a body that opens its clause and runs a programme leads it: 网安大队开展“净网2022”专项行动
     for m in _RUNS.finditer(text, ctx.body_start):
-        cs, ce = ctx.clause(m.start())
-        lead = [h for h in ctx.hits_around(m.start() - 1, m.start()) if h.end == m.start() and h.start >= cs and h.type in ("PublicOrganisation", "LeadingGroup") and h.resolution != "contextual-deixis"]
+        adverb = _RUN_ADVERB.search(text, max(0, m.start() - 2), m.start())
+        at = adverb.start() if adverb else m.start()
+        cs, ce = ctx.clause(at)
+        lead = [h for h in ctx.hits_around(at - 1, at) if h.end == at and h.start >= cs and h.type in ("PublicOrganisation", "LeadingGroup") and h.resolution != "contextual-deixis"]
         if not lead:
             continue
         body = min(lead, key=lambda h: h.start)
