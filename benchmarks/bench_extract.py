@@ -1,6 +1,6 @@
 """Extraction speed on one core: bundled report text repeated to several sizes.
 
-Run:  python benchmarks/bench_extract.py [--sizes 0.25,1,4]
+Run:  python benchmarks/bench_extract.py [--sizes 0.25,1,4] [--source bundled|corpus]
 
 Prints, per size, the bytes of UTF-8 text, the best of three wall and CPU times for reading + extraction
 (one process, one core), the throughput in MB/s of CPU time (wall time is noisy on shared machines) and
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from govkg.extract import extract
 from govkg.gazetteer import Gazetteer
@@ -23,6 +24,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="0.25,1,4", help="sizes in MB of UTF-8 text")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--source",
+        choices=("bundled", "corpus"),
+        default="bundled",
+        help="text to repeat: the bundled report's body, or the bodies of every report in tests/corpus and the bundled one",
+    )
     args = ap.parse_args()
     t0 = time.perf_counter()
     gaz = Gazetteer.default()
@@ -30,6 +37,10 @@ def main() -> None:
     print(f"gazetteer load + first extraction: {time.perf_counter() - t0:.2f} s (one-time)")
     base = bundled_report().read_bytes().decode("utf-8")
     header, body = base[: base.index("\n\n", 300)], base[base.index("\n\n", 300) :]
+    if args.source == "corpus":  # visible text of every test report, headers included after the first
+        corpus = sorted((Path(__file__).parent.parent / "tests" / "corpus").iterdir())
+        body += "".join("\n\n" + read_report(p).text for p in corpus if p.is_file())
+    print(f"source: {args.source}, {len(body):,} characters of body text repeated")
     rows = []
     for mb in (float(s) for s in args.sizes.split(",")):
         copies = max(1, round(mb * 1e6 / len(body.encode("utf-8"))))

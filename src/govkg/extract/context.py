@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from itertools import accumulate
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class Context:
             (s for s in doc.sections if s.kind not in ("sentence", "paragraph")), key=lambda s: (s.start, -s.end)
         )
         self._bstarts = [s.start for s in self._blocks]
+        self._parts: tuple[list[int], list] | None = None  # see part()
+        self._summary_year: object = _UNSET
 
     # -- quotes -------------------------------------------------------------------------------
     def _quoted_spans(self) -> list[tuple[int, int]]:
@@ -109,25 +112,26 @@ class Context:
         return start, end
 
     def part(self, pos: int) -> tuple[str, int | None]:
-        """("summary"|"plan"|"front", year) of the innermost section holding ``pos``."""
-        best = None
-        i = bisect.bisect_right(self._bstarts, pos) - 1
-        while i >= 0:
-            s = self._blocks[i]
-            if s.start <= pos < s.end:
-                best = s  # the innermost: the latest start that still contains pos
-                break
-            i -= 1
+        """("summary"|"plan"|"front", year) of the innermost section holding ``pos``: the one starting last."""
+        if self._parts is None:
+            self._parts = _innermost(self._blocks)
+        starts, blocks = self._parts
+        k = bisect.bisect_right(starts, pos) - 1
+        best = blocks[k] if k >= 0 else None
         if best is None:
             return "summary", self.summary_year()
         return best.part, best.year
 
     def summary_year(self) -> int | None:
-        years = [s.year for s in self.doc.sections if s.part == "summary" and s.year]
-        if years:
-            return years[0]
-        m = re.search(r"(20\d\d)年", self.doc.metadata.title or self.text[:400])
-        return int(m.group(1)) if m else None
+        """The year the summary part is about (computed once)."""
+        if self._summary_year is _UNSET:
+            years = [s.year for s in self.doc.sections if s.part == "summary" and s.year]
+            if years:
+                self._summary_year = years[0]
+            else:
+                m = re.search(r"(20\d\d)年", self.doc.metadata.title or self.text[:400])
+                self._summary_year = int(m.group(1)) if m else None
+        return self._summary_year
 
     # -- hits -----------------------------------------------------------------------------------
     # Hits live in two sorted runs (:class:`_Run`): the settled ones and a buffer of those added since the
@@ -211,6 +215,29 @@ class Context:
     def named(self, key: str) -> bool:
         """True when the entity ``key`` is written by name (not only through 新区/全市 words)."""
         return bool(self._named.get(key, set()) - {"contextual-deixis"})
+
+
+_UNSET = object()
+
+
+def _innermost(blocks: list) -> tuple[list[int], list]:
+    """For sections sorted by (start, -end): the points where the innermost holder changes, and that holder
+    (the latest-starting section holding the point, or None). A sweep with a heap: O(n log n) once, so that
+    each :meth:`Context.part` is one bisection."""
+    starting: dict[int, list[int]] = {}
+    for i, b in enumerate(blocks):
+        starting.setdefault(b.start, []).append(i)
+    points = sorted({b.start for b in blocks} | {b.end for b in blocks})
+    heap: list[int] = []  # -index of open sections; ended ones are dropped when they surface
+    starts, holders = [], []
+    for p in points:
+        for i in starting.get(p, ()):
+            heapq.heappush(heap, -i)
+        while heap and blocks[-heap[0]].end <= p:
+            heapq.heappop(heap)
+        starts.append(p)
+        holders.append(blocks[-heap[0]] if heap else None)
+    return starts, holders
 
 
 class _Run:
