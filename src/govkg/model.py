@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from decimal import Decimal
+from operator import attrgetter
 from typing import NamedTuple
 
 __all__ = [
@@ -236,10 +238,16 @@ class Extraction:
 
     def mentions(self) -> list[Mention]:
         """Every mention of every entity and fact, sorted and de-duplicated."""
-        out: set[Mention] = set()
+        return sorted(set(self.iter_mentions()), key=_MENTION_ORDER)
+
+    def iter_mentions(self) -> Iterator[Mention]:
+        """Every mention of every entity and fact, entities first, duplicates included."""
         for e in self.entities.values():
-            out.update(e.mentions)
+            yield from e.mentions
         for group in (self.relations, self.conferrals, self.observations, self.rankings, self.plan_items):
             for f in group:
-                out.update(f.mentions)
-        return sorted(out, key=lambda m: (m.start, m.end, m.label, m.text, m.resolution, m.doc_id))
+                yield from f.mentions
+
+
+#: Sort key of :meth:`Extraction.mentions`: by span, then label, text, resolution and document.
+_MENTION_ORDER = attrgetter("start", "end", "label", "text", "resolution", "doc_id")

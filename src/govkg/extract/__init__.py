@@ -155,7 +155,7 @@ def _parents(ex: Extraction) -> None:
 
 def _check(ex: Extraction) -> None:
     text = ex.document.text
-    for m in ex.mentions():
+    for m in ex.iter_mentions():
         if text[m.start : m.end] != m.text:
             raise ExtractionError(f"{ex.document.source}:{m.start}: mention {m.text!r} does not match the text")
     keys = set(ex.entities)
