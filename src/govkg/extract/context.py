@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import accumulate
+from operator import attrgetter
 from dataclasses import dataclass, field
 
 from ..model import Document
@@ -22,8 +23,18 @@ def is_han(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2A6DF
 
 
-def _by_start(h: "Hit") -> tuple[int, int]:
-    return (h.start, -h.end)
+_START = attrgetter("start")
+_END = attrgetter("end")
+
+
+def _by_start(hits: list["Hit"]) -> list["Hit"]:
+    """Sort ``hits`` in place by start, longest first at one start, keeping the order of equal spans.
+
+    The order of ``key=lambda h: (h.start, -h.end)``, from two stable sorts whose keys are computed in C.
+    """
+    hits.sort(key=_END, reverse=True)  # reverse=True keeps equal ends in their order
+    hits.sort(key=_START)
+    return hits
 
 
 @dataclass(eq=False, slots=True)
@@ -156,7 +167,7 @@ class Context:
     def flush(self) -> None:
         """Merge the buffer of new hits into the settled run (one sort of two sorted runs: linear)."""
         if self._new.hits:
-            self._main = _Run(sorted(self._main.hits + self._new.hits, key=_by_start))
+            self._main = _Run(self._main.merged(self._new))
             self._new = _Run()
 
     def discard(self, start: int, end: int) -> None:
@@ -178,7 +189,7 @@ class Context:
         if self._new.hits:
             more = self._new.starting(lo, hi, right)
             if more:
-                out = sorted(out + more, key=_by_start) if out else more
+                out = _by_start(out + more) if out else more
         return out
 
     def hits_in(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> list[Hit]:
@@ -197,7 +208,7 @@ class Context:
         if self._new.hits:
             more = self._new.around(start, end)
             if more:
-                out = sorted(out + more, key=_by_start) if out else more
+                out = _by_start(out + more) if out else more
         return out
 
     def covered(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> bool:
@@ -222,8 +233,8 @@ class _Run:
 
     def __init__(self, hits: list[Hit] | None = None) -> None:
         self.hits = hits or []
-        self.starts = [h.start for h in self.hits]
-        self.reach = list(accumulate((h.end for h in self.hits), max))
+        self.starts = list(map(_START, self.hits))
+        self.reach = list(accumulate(map(_END, self.hits), max))
 
     def insert(self, hit: Hit) -> None:
         starts, reach, hits = self.starts, self.reach, self.hits
@@ -245,6 +256,26 @@ class _Run:
             if reach[i] >= hit.end:
                 break
             reach[i] = hit.end
+
+    def merged(self, other: _Run) -> list[Hit]:
+        """The hits of both runs by start, longest first at one start; at equal spans ours come first.
+
+        The order of a stable sort of ``self.hits + other.hits``, in time linear in the size of this run
+        plus a bisection per hit of ``other`` (the smaller run: the buffer of new hits).
+        """
+        hits, starts = self.hits, self.starts
+        n = len(hits)
+        out: list[Hit] = []
+        i = 0
+        for h in other.hits:
+            j = bisect.bisect_left(starts, h.start, i)
+            while j < n and starts[j] == h.start and hits[j].end >= h.end:
+                j += 1
+            out += hits[i:j]
+            out.append(h)
+            i = j
+        out += hits[i:]
+        return out
 
     def discard(self, start: int, end: int) -> None:
         # reach stays an upper bound of the ends before each index, which is all the queries need
