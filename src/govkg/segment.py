@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from operator import attrgetter, neg
 
 from .model import Metadata, Section
 
@@ -93,9 +92,6 @@ _ORDER = {
     "paragraph": 5,
     "sentence": 6,
 }
-_START = attrgetter("start")
-_END = attrgetter("end")
-_KIND_OF = attrgetter("kind")
 _FRONT_LINES = 60
 _FRONT_CHARS = 3000
 
@@ -407,9 +403,7 @@ def segment(
         _inline_items(text, s, e, mk, stack, close, open_, out, part, year)
         _sentences(text, s, e, part, year, out)
     close_from(0, n)
-    # by (start, kind order, -end), stably; the keys are built in C rather than by a Python key function
-    keys = list(zip(map(_START, out), map(_ORDER.__getitem__, map(_KIND_OF, out)), map(neg, map(_END, out))))
-    return tuple(map(out.__getitem__, sorted(range(len(out)), key=keys.__getitem__)))
+    return tuple(sorted(out, key=lambda x: (x.start, _ORDER[x.kind], -x.end)))
 
 
 _PLAN_YEAR_LINE = re.compile(
