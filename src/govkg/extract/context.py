@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
 from operator import attrgetter
 from dataclasses import dataclass, field
 
@@ -232,9 +231,14 @@ class _Run:
     __slots__ = ("hits", "starts", "reach")
 
     def __init__(self, hits: list[Hit] | None = None) -> None:
-        self.hits = hits or []
-        self.starts = list(map(_START, self.hits))
-        self.reach = list(accumulate(map(_END, self.hits), max))
+        self.hits = hits = hits or []
+        self.starts = [h.start for h in hits]
+        self.reach = reach = []
+        furthest = -1
+        for h in hits:  # a plain loop: accumulate(..., max) calls the slow builtin max per hit
+            if h.end > furthest:
+                furthest = h.end
+            reach.append(furthest)
 
     def insert(self, hit: Hit) -> None:
         starts, reach, hits = self.starts, self.reach, self.hits
@@ -247,11 +251,11 @@ class _Run:
         if k == len(starts):
             hits.append(hit)
             starts.append(hit.start)
-            reach.append(max(reach[-1], hit.end) if reach else hit.end)
+            reach.append(reach[-1] if reach and reach[-1] > hit.end else hit.end)
             return
         hits.insert(k, hit)
         starts.insert(k, hit.start)
-        reach.insert(k, max(reach[k - 1], hit.end) if k else hit.end)
+        reach.insert(k, reach[k - 1] if k and reach[k - 1] > hit.end else hit.end)
         for i in range(k + 1, len(reach)):  # later maxima grow to cover the new end
             if reach[i] >= hit.end:
                 break
