@@ -16,6 +16,12 @@ CLAUSE_END = set("，。；：！？、,;:!?\n()（）")
 SENTENCE_END = set("。；！？!?;\n")
 
 
+_CLAUSE_MARK = re.compile(f"[{re.escape(''.join(sorted(CLAUSE_END - {'、'})))}]")
+_SENTENCE_MARK = re.compile(f"[{re.escape(''.join(sorted(SENTENCE_END)))}]")
+#: How far :meth:`Context.clause` and :meth:`Context.sentence` look for a mark before listing them all.
+_NEAR = 256
+
+
 def is_han(ch: str) -> bool:
     """True for a CJK unified ideograph (the characters names are made of)."""
     o = ord(ch)
@@ -71,9 +77,9 @@ class Context:
         self.body_start = max((s.end for s in doc.sections if s.part == "front"), default=0)
         self._quoted = self._quoted_spans()
         self._qstarts = [s for s, _ in self._quoted]
-        clause_chars = "".join(sorted(CLAUSE_END - {"、"}))
-        self._clause_marks = [m.start() for m in re.finditer(f"[{re.escape(clause_chars)}]", doc.text)]
-        self._sentence_marks = [m.start() for m in re.finditer(f"[{re.escape(''.join(sorted(SENTENCE_END)))}]", doc.text)]
+        self._reversed = doc.text[::-1]  # searched for the nearest mark before a position
+        self._marks: dict[re.Pattern[str], list[int]] = {}  # every mark's offset, listed on first need
+        self._summary_year: list[int | None] = []  # computed on first need
         self._sent = sorted((s.start, s.end) for s in doc.sections if s.kind == "sentence")
         self._sstarts = [s for s, _ in self._sent]
         self._blocks = sorted(
@@ -106,13 +112,32 @@ class Context:
         i = bisect.bisect_right(self._sstarts, pos) - 1
         if i >= 0 and self._sent[i][0] <= pos < self._sent[i][1]:
             return self._sent[i]
-        return self._between(self._sentence_marks, pos)
+        return self._between(_SENTENCE_MARK, pos)
 
     def clause(self, pos: int) -> tuple[int, int]:
         """The clause (between ，。； …, not 、) containing ``pos``."""
-        return self._between(self._clause_marks, pos)
+        return self._between(_CLAUSE_MARK, pos)
 
-    def _between(self, marks: list[int], pos: int) -> tuple[int, int]:
+    def _between(self, mark: re.Pattern[str], pos: int) -> tuple[int, int]:
+        """From after the last ``mark`` before ``pos`` to the first one at or after it (or the text's ends).
+
+        Both marks are looked for within :data:`_NEAR` characters (forwards in the text, backwards in its
+        reversed copy); only when one is further away are all marks listed, once, and bisected.
+        """
+        n = len(self.text)
+        after = mark.search(self.text, pos, pos + _NEAR)
+        if after is None and pos + _NEAR < n:
+            return self._between_listed(mark, pos)
+        back = n - pos  # offset in the reversed text of the character just before pos
+        before = mark.search(self._reversed, back, back + _NEAR)
+        if before is None and back + _NEAR < n:
+            return self._between_listed(mark, pos)
+        return (n - before.start() if before else 0), (after.start() if after else n)
+
+    def _between_listed(self, mark: re.Pattern[str], pos: int) -> tuple[int, int]:
+        marks = self._marks.get(mark)
+        if marks is None:
+            marks = self._marks[mark] = [m.start() for m in mark.finditer(self.text)]
         i = bisect.bisect_left(marks, pos)
         start = marks[i - 1] + 1 if i > 0 else 0
         end = marks[i] if i < len(marks) else len(self.text)
@@ -133,6 +158,12 @@ class Context:
         return best.part, best.year
 
     def summary_year(self) -> int | None:
+        """The year of the first summary section with one, else the first year in the title or opening."""
+        if not self._summary_year:
+            self._summary_year.append(self._find_summary_year())
+        return self._summary_year[0]
+
+    def _find_summary_year(self) -> int | None:
         years = [s.year for s in self.doc.sections if s.part == "summary" and s.year]
         if years:
             return years[0]
