@@ -18,6 +18,8 @@ SENTENCE_END = set("。；！？!?;\n")
 
 _CLAUSE_MARK = re.compile(f"[{re.escape(''.join(sorted(CLAUSE_END - {'、'})))}]")
 _SENTENCE_MARK = re.compile(f"[{re.escape(''.join(sorted(SENTENCE_END)))}]")
+#: The characters :func:`is_han` accepts, as a regex.
+_HAN_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002a6df]*")
 #: How far :meth:`Context.clause` and :meth:`Context.sentence` look for a mark before listing them all.
 _NEAR = 256
 
@@ -105,6 +107,16 @@ class Context:
             return False
         qs, qe = self._quoted[i]
         return qs + 1 <= start and end <= qe - 1
+
+    # -- runs of Han characters ---------------------------------------------------------------
+    def han_run_start(self, end: int, floor: int = 0) -> int:
+        """Where the run of Han characters (:func:`is_han`) that ends at ``end`` starts, not before ``floor``.
+
+        One regex match in the reversed text instead of a step per character.
+        """
+        n = len(self.text)
+        m = _HAN_RUN.match(self._reversed, n - end, n - floor)
+        return end - (m.end() - m.start())
 
     # -- sentences and clauses ----------------------------------------------------------------
     def sentence(self, pos: int) -> tuple[int, int]:
