@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from decimal import Decimal
+from operator import attrgetter
+from typing import NamedTuple
 
 __all__ = [
     "ENTITY_TYPES",
@@ -75,9 +78,11 @@ class Metadata:
     spans: tuple[tuple[str, int, int], ...] = ()
 
 
-@dataclass(frozen=True)
-class Section:
-    """A structural span of the body: section, subsection, item, bullet, paragraph or sentence."""
+class Section(NamedTuple):
+    """A structural span of the body: section, subsection, item, bullet, paragraph or sentence.
+
+    An immutable record (a named tuple: segmenting creates tens of thousands per megabyte of text).
+    """
 
     kind: str  # "header" | "title" | "section" | "subsection" | "item" | "bullet" | "paragraph" | "sentence"
     start: int
@@ -117,10 +122,7 @@ class Document:
         return best
 
 
-@dataclass(frozen=True, order=True)
-class Mention:
-    """A half-open span ``[start, end)`` of ``Document.text`` with the exact characters it covers."""
-
+class _MentionFields(NamedTuple):
     doc_id: str
     start: int
     end: int
@@ -128,11 +130,24 @@ class Mention:
     label: str = ""  # entity type or fact kind this mention is evidence for
     resolution: str = "exact-name"  # exact-name | alias | contextual-deixis | inferred
 
-    def __post_init__(self) -> None:
-        if not (0 <= self.start < self.end):
-            raise ValueError(f"bad span [{self.start}, {self.end}) for {self.text!r}")
-        if len(self.text) != self.end - self.start:
-            raise ValueError(f"span [{self.start}, {self.end}) does not fit quote {self.text!r}")
+
+class Mention(_MentionFields):
+    """A half-open span ``[start, end)`` of ``Document.text`` with the exact characters it covers.
+
+    Immutable, hashable and ordered by its fields in order (doc_id, start, end, text, label, resolution).
+    A named tuple rather than a frozen dataclass: extraction creates and hashes hundreds of thousands.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls, doc_id: str, start: int, end: int, text: str, label: str = "", resolution: str = "exact-name"
+    ) -> Mention:
+        if not (0 <= start < end):
+            raise ValueError(f"bad span [{start}, {end}) for {text!r}")
+        if len(text) != end - start:
+            raise ValueError(f"span [{start}, {end}) does not fit quote {text!r}")
+        return tuple.__new__(cls, (doc_id, start, end, text, label, resolution))
 
 
 @dataclass
@@ -223,10 +238,16 @@ class Extraction:
 
     def mentions(self) -> list[Mention]:
         """Every mention of every entity and fact, sorted and de-duplicated."""
-        out: set[Mention] = set()
+        return sorted(set(self.iter_mentions()), key=_MENTION_ORDER)
+
+    def iter_mentions(self) -> Iterator[Mention]:
+        """Every mention of every entity and fact, entities first, duplicates included."""
         for e in self.entities.values():
-            out.update(e.mentions)
+            yield from e.mentions
         for group in (self.relations, self.conferrals, self.observations, self.rankings, self.plan_items):
             for f in group:
-                out.update(f.mentions)
-        return sorted(out, key=lambda m: (m.start, m.end, m.label, m.text, m.resolution, m.doc_id))
+                yield from f.mentions
+
+
+#: Sort key of :meth:`Extraction.mentions`: by span, then label, text, resolution and document.
+_MENTION_ORDER = attrgetter("start", "end", "label", "text", "resolution", "doc_id")

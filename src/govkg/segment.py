@@ -58,11 +58,12 @@ _ITEM_STYLES = (
     ("shi", re.compile(rf"([{_NUMS}]{{1,3}})是")),
 )
 _BULLET = re.compile(r"(?:[—―─]{1,2}|-{2}|[•●◆■▪◇□○★▲·])")
-#: 一是…二是… inside a paragraph: at its start or after a clause end
-_INLINE = re.compile(
-    rf"(?:(?<=[。；;！？!?：:，,])|(?<=[。；;！？!?：:，,][ \u3000]))([{_NUMS}]{{1,3}})是"
-)
-_SENT_END = re.compile(r"[。！？；!?;]+[”’」』）)]*")
+#: 一是…二是… after a clause end (and at most one space): the item starts at group 1. Matching the
+#: punctuation rather than looking behind for it lets the regex engine skip ahead to candidate marks.
+_INLINE = re.compile(rf"[。；;！？!?：:，,][ \u3000]?([{_NUMS}]{{1,3}})是")
+#: A sentence of a line, leading white space skipped (group 1): up to and including a run of sentence-end
+#: marks and the closing quotes or brackets after it, or the rest of the line when no mark follows.
+_SENTENCE = re.compile(r"\s*([^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+)")
 _LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85]+")
 _YEAR = re.compile(r"(20\d\d)[ \u3000]*年")
 _TITLE_WORDS = re.compile(
@@ -439,7 +440,7 @@ def _kind(style: str) -> str:
 
 def _inline_items(text, s, e, mk, stack, close, open_, out, part, year) -> None:
     """一是…二是… inside a line: siblings of a line-level 一是 item, or items of the paragraph itself."""
-    matches = list(_INLINE.finditer(text, s, e))
+    matches = list(_INLINE.finditer(text, s, e))  # the item starts at m.start(1)
     if not matches:
         return
     if mk is not None and mk[0] == "shi":
@@ -449,10 +450,10 @@ def _inline_items(text, s, e, mk, stack, close, open_, out, part, year) -> None:
             if ordinal != expected:
                 continue
             while stack and stack[-1].style != "shi":
-                close(stack.pop(), m.start())
+                close(stack.pop(), m.start(1))
             if stack:
-                close(stack.pop(), m.start())
-            open_("shi", m.start(), ordinal, _heading(text, m.end(), e))
+                close(stack.pop(), m.start(1))
+            open_("shi", m.start(1), ordinal, _heading(text, m.end(), e))
             expected += 1
         return
     seq: list[
@@ -461,7 +462,7 @@ def _inline_items(text, s, e, mk, stack, close, open_, out, part, year) -> None:
     for m in matches:
         ordinal = chinese_ordinal(m.group(1))
         if ordinal == len(seq) + 1:
-            seq.append((m.start(), m.end(), ordinal))
+            seq.append((m.start(1), m.end(), ordinal))
     for k, (a, mend, ordinal) in enumerate(seq):
         b = seq[k + 1][0] if k + 1 < len(seq) else e
         while b > a + 1 and text[b - 1].isspace():
@@ -472,21 +473,10 @@ def _inline_items(text, s, e, mk, stack, close, open_, out, part, year) -> None:
 def _sentences(
     text: str, s: int, e: int, part: str, year: int | None, out: list[Section]
 ) -> None:
-    pos = s
-    for m in _SENT_END.finditer(text, s, e):
-        _add_sentence(text, pos, m.end(), part, year, out)
-        pos = m.end()
-    _add_sentence(text, pos, e, part, year, out)
-
-
-def _add_sentence(
-    text: str, a: int, b: int, part: str, year: int | None, out: list[Section]
-) -> None:
-    piece = text[a:b]
-    stripped = piece.strip()
-    if stripped:
-        a += len(piece) - len(piece.lstrip())
-        out.append(Section("sentence", a, a + len(stripped), part=part, year=year))
+    """Sentences of the stripped line ``[s, e)``: pieces cut after each run of end marks, without leading
+    white space (a piece cannot end in white space: it ends at a mark, a closer or the stripped line end)."""
+    for m in _SENTENCE.finditer(text, s, e):
+        out.append(Section("sentence", m.start(1), m.end(1), None, "", part, year))
 
 
 def _front(

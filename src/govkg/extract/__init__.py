@@ -117,6 +117,7 @@ def _publisher(ctx: Context) -> None:
             ctx.add(Hit(s, e, "PublicOrganisation", name, aliases))
 
 
+_ENTITY_TYPES = frozenset(ENTITY_TYPES)
 #: Gazetteer levels → the ontology's level concepts (concept/level/…).
 _LEVEL = {"country": "national", "province": "provincial", "city": "municipal"}
 
@@ -124,9 +125,11 @@ _LEVEL = {"country": "national", "province": "provincial", "city": "municipal"}
 def _resolve(ctx: Context) -> dict[str, Entity]:
     """Merge hits into entities by key; keep every mention."""
     entities: dict[str, Entity] = {}
-    seen: set[tuple[str, Mention]] = set()
+    # a mention is told apart by its entity, span, label and resolution (its document and quote are fixed)
+    seen: set[tuple[str, int, int, str, str]] = set()
+    text, doc_id = ctx.text, ctx.doc.id
     for h in ctx.hits:  # sorted by start, longest first, in a fixed order
-        if h.type not in ENTITY_TYPES:
+        if h.type not in _ENTITY_TYPES:
             raise ExtractionError(f"hit {h.name!r} has unknown type {h.type!r}")
         ent = entities.get(h.key)
         if ent is None:
@@ -143,16 +146,18 @@ def _resolve(ctx: Context) -> dict[str, Entity]:
                     from .entities import LEVEL_TYPE
 
                     ent.parent = f"{LEVEL_TYPE[parent.level]}:{parent.key}"
-        surface = ctx.text[h.start : h.end]
-        for alias in (*h.aliases, surface):
-            if alias and alias != ent.name and h.resolution != "contextual-deixis":
-                ent.aliases.add(alias)
-        for k, v in h.attrs.items():
-            ent.attrs.setdefault(k, v)
-        m = Mention(ctx.doc.id, h.start, h.end, surface, h.type, h.resolution)
-        if (ent.key, m) not in seen:
-            seen.add((ent.key, m))
-            ent.mentions.append(m)
+        surface = text[h.start : h.end]
+        if h.resolution != "contextual-deixis":
+            for alias in (*h.aliases, surface):
+                if alias and alias != ent.name:
+                    ent.aliases.add(alias)
+        if h.attrs:
+            for k, v in h.attrs.items():
+                ent.attrs.setdefault(k, v)
+        key = (ent.key, h.start, h.end, h.type, h.resolution)
+        if key not in seen:
+            seen.add(key)
+            ent.mentions.append(Mention(doc_id, h.start, h.end, surface, h.type, h.resolution))
     return entities
 
 
@@ -168,7 +173,7 @@ def _parents(ex: Extraction) -> None:
 
 def _check(ex: Extraction) -> None:
     text = ex.document.text
-    for m in ex.mentions():
+    for m in ex.iter_mentions():
         if text[m.start : m.end] != m.text:
             raise ExtractionError(f"{ex.document.source}:{m.start}: mention {m.text!r} does not match the text")
     keys = set(ex.entities)

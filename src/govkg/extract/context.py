@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from itertools import accumulate
+from operator import attrgetter
 from dataclasses import dataclass, field
 
 from ..model import Document
@@ -17,14 +17,32 @@ CLAUSE_END = set("，。；：！？、,;:!?\n()（）")
 SENTENCE_END = set("。；！？!?;\n")
 
 
+_CLAUSE_MARK = re.compile(f"[{re.escape(''.join(sorted(CLAUSE_END - {'、'})))}]")
+_SENTENCE_MARK = re.compile(f"[{re.escape(''.join(sorted(SENTENCE_END)))}]")
+#: The characters :func:`is_han` accepts, as a regex.
+_HAN_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002a6df]*")
+#: How far :meth:`Context.clause` and :meth:`Context.sentence` look for a mark before listing them all.
+_NEAR = 256
+
+
 def is_han(ch: str) -> bool:
     """True for a CJK unified ideograph (the characters names are made of)."""
     o = ord(ch)
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2A6DF
 
 
-def _by_start(h: "Hit") -> tuple[int, int]:
-    return (h.start, -h.end)
+_START = attrgetter("start")
+_END = attrgetter("end")
+
+
+def _by_start(hits: list["Hit"]) -> list["Hit"]:
+    """Sort ``hits`` in place by start, longest first at one start, keeping the order of equal spans.
+
+    The order of ``key=lambda h: (h.start, -h.end)``, from two stable sorts whose keys are computed in C.
+    """
+    hits.sort(key=_END, reverse=True)  # reverse=True keeps equal ends in their order
+    hits.sort(key=_START)
+    return hits
 
 
 @dataclass(eq=False, slots=True)
@@ -62,9 +80,9 @@ class Context:
         self.body_start = max((s.end for s in doc.sections if s.part == "front"), default=0)
         self._quoted = self._quoted_spans()
         self._qstarts = [s for s, _ in self._quoted]
-        clause_chars = "".join(sorted(CLAUSE_END - {"、"}))
-        self._clause_marks = [m.start() for m in re.finditer(f"[{re.escape(clause_chars)}]", doc.text)]
-        self._sentence_marks = [m.start() for m in re.finditer(f"[{re.escape(''.join(sorted(SENTENCE_END)))}]", doc.text)]
+        self._reversed = doc.text[::-1]  # searched for the nearest mark before a position
+        self._marks: dict[re.Pattern[str], list[int]] = {}  # every mark's offset, listed on first need
+        self._summary_year: list[int | None] = []  # computed on first need
         self._sent = sorted((s.start, s.end) for s in doc.sections if s.kind == "sentence")
         self._sstarts = [s for s, _ in self._sent]
         self._blocks = sorted(
@@ -72,7 +90,6 @@ class Context:
         )
         self._bstarts = [s.start for s in self._blocks]
         self._parts: tuple[list[int], list] | None = None  # see part()
-        self._summary_year: object = _UNSET
 
     # -- quotes -------------------------------------------------------------------------------
     def _quoted_spans(self) -> list[tuple[int, int]]:
@@ -93,19 +110,48 @@ class Context:
         qs, qe = self._quoted[i]
         return qs + 1 <= start and end <= qe - 1
 
+    # -- runs of Han characters ---------------------------------------------------------------
+    def han_run_start(self, end: int, floor: int = 0) -> int:
+        """Where the run of Han characters (:func:`is_han`) that ends at ``end`` starts, not before ``floor``.
+
+        One regex match in the reversed text instead of a step per character.
+        """
+        n = len(self.text)
+        m = _HAN_RUN.match(self._reversed, n - end, n - floor)
+        return end - (m.end() - m.start())
+
     # -- sentences and clauses ----------------------------------------------------------------
     def sentence(self, pos: int) -> tuple[int, int]:
         """The sentence span containing ``pos`` (falls back to the text between sentence marks)."""
         i = bisect.bisect_right(self._sstarts, pos) - 1
         if i >= 0 and self._sent[i][0] <= pos < self._sent[i][1]:
             return self._sent[i]
-        return self._between(self._sentence_marks, pos)
+        return self._between(_SENTENCE_MARK, pos)
 
     def clause(self, pos: int) -> tuple[int, int]:
         """The clause (between ，。； …, not 、) containing ``pos``."""
-        return self._between(self._clause_marks, pos)
+        return self._between(_CLAUSE_MARK, pos)
 
-    def _between(self, marks: list[int], pos: int) -> tuple[int, int]:
+    def _between(self, mark: re.Pattern[str], pos: int) -> tuple[int, int]:
+        """From after the last ``mark`` before ``pos`` to the first one at or after it (or the text's ends).
+
+        Both marks are looked for within :data:`_NEAR` characters (forwards in the text, backwards in its
+        reversed copy); only when one is further away are all marks listed, once, and bisected.
+        """
+        n = len(self.text)
+        after = mark.search(self.text, pos, pos + _NEAR)
+        if after is None and pos + _NEAR < n:
+            return self._between_listed(mark, pos)
+        back = n - pos  # offset in the reversed text of the character just before pos
+        before = mark.search(self._reversed, back, back + _NEAR)
+        if before is None and back + _NEAR < n:
+            return self._between_listed(mark, pos)
+        return (n - before.start() if before else 0), (after.start() if after else n)
+
+    def _between_listed(self, mark: re.Pattern[str], pos: int) -> tuple[int, int]:
+        marks = self._marks.get(mark)
+        if marks is None:
+            marks = self._marks[mark] = [m.start() for m in mark.finditer(self.text)]
         i = bisect.bisect_left(marks, pos)
         start = marks[i - 1] + 1 if i > 0 else 0
         end = marks[i] if i < len(marks) else len(self.text)
@@ -123,15 +169,17 @@ class Context:
         return best.part, best.year
 
     def summary_year(self) -> int | None:
-        """The year the summary part is about (computed once)."""
-        if self._summary_year is _UNSET:
-            years = [s.year for s in self.doc.sections if s.part == "summary" and s.year]
-            if years:
-                self._summary_year = years[0]
-            else:
-                m = re.search(r"(20\d\d)年", self.doc.metadata.title or self.text[:400])
-                self._summary_year = int(m.group(1)) if m else None
-        return self._summary_year
+        """The year of the first summary section with one, else the first year in the title or opening."""
+        if not self._summary_year:
+            self._summary_year.append(self._find_summary_year())
+        return self._summary_year[0]
+
+    def _find_summary_year(self) -> int | None:
+        years = [s.year for s in self.doc.sections if s.part == "summary" and s.year]
+        if years:
+            return years[0]
+        m = re.search(r"(20\d\d)年", self.doc.metadata.title or self.text[:400])
+        return int(m.group(1)) if m else None
 
     # -- hits -----------------------------------------------------------------------------------
     # Hits live in two sorted runs (:class:`_Run`): the settled ones and a buffer of those added since the
@@ -160,7 +208,7 @@ class Context:
     def flush(self) -> None:
         """Merge the buffer of new hits into the settled run (one sort of two sorted runs: linear)."""
         if self._new.hits:
-            self._main = _Run(sorted(self._main.hits + self._new.hits, key=_by_start))
+            self._main = _Run(self._main.merged(self._new))
             self._new = _Run()
 
     def discard(self, start: int, end: int) -> None:
@@ -182,7 +230,7 @@ class Context:
         if self._new.hits:
             more = self._new.starting(lo, hi, right)
             if more:
-                out = sorted(out + more, key=_by_start) if out else more
+                out = _by_start(out + more) if out else more
         return out
 
     def hits_in(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> list[Hit]:
@@ -201,7 +249,7 @@ class Context:
         if self._new.hits:
             more = self._new.around(start, end)
             if more:
-                out = sorted(out + more, key=_by_start) if out else more
+                out = _by_start(out + more) if out else more
         return out
 
     def covered(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> bool:
@@ -215,9 +263,6 @@ class Context:
     def named(self, key: str) -> bool:
         """True when the entity ``key`` is written by name (not only through 新区/全市 words)."""
         return bool(self._named.get(key, set()) - {"contextual-deixis"})
-
-
-_UNSET = object()
 
 
 def _innermost(blocks: list) -> tuple[list[int], list]:
@@ -248,9 +293,14 @@ class _Run:
     __slots__ = ("hits", "starts", "reach")
 
     def __init__(self, hits: list[Hit] | None = None) -> None:
-        self.hits = hits or []
-        self.starts = [h.start for h in self.hits]
-        self.reach = list(accumulate((h.end for h in self.hits), max))
+        self.hits = hits = hits or []
+        self.starts = [h.start for h in hits]
+        self.reach = reach = []
+        furthest = -1
+        for h in hits:  # a plain loop: accumulate(..., max) calls the slow builtin max per hit
+            if h.end > furthest:
+                furthest = h.end
+            reach.append(furthest)
 
     def insert(self, hit: Hit) -> None:
         starts, reach, hits = self.starts, self.reach, self.hits
@@ -263,15 +313,35 @@ class _Run:
         if k == len(starts):
             hits.append(hit)
             starts.append(hit.start)
-            reach.append(max(reach[-1], hit.end) if reach else hit.end)
+            reach.append(reach[-1] if reach and reach[-1] > hit.end else hit.end)
             return
         hits.insert(k, hit)
         starts.insert(k, hit.start)
-        reach.insert(k, max(reach[k - 1], hit.end) if k else hit.end)
+        reach.insert(k, reach[k - 1] if k and reach[k - 1] > hit.end else hit.end)
         for i in range(k + 1, len(reach)):  # later maxima grow to cover the new end
             if reach[i] >= hit.end:
                 break
             reach[i] = hit.end
+
+    def merged(self, other: _Run) -> list[Hit]:
+        """The hits of both runs by start, longest first at one start; at equal spans ours come first.
+
+        The order of a stable sort of ``self.hits + other.hits``, in time linear in the size of this run
+        plus a bisection per hit of ``other`` (the smaller run: the buffer of new hits).
+        """
+        hits, starts = self.hits, self.starts
+        n = len(hits)
+        out: list[Hit] = []
+        i = 0
+        for h in other.hits:
+            j = bisect.bisect_left(starts, h.start, i)
+            while j < n and starts[j] == h.start and hits[j].end >= h.end:
+                j += 1
+            out += hits[i:j]
+            out.append(h)
+            i = j
+        out += hits[i:]
+        return out
 
     def discard(self, start: int, end: int) -> None:
         # reach stays an upper bound of the ends before each index, which is all the queries need

@@ -57,15 +57,14 @@ def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME, quotes:
     """Where a name whose stem ends at ``end_of_stem`` starts: the run of Han characters to the left,
     cut after the rightmost boundary word (a verb, preposition or particle that cannot be in a name)."""
     text = ctx.text
-    s = end_of_stem
-    floor = max(0, end_of_stem - limit)
-    while s > floor and is_han(text[s - 1]):
-        s -= 1
-        # a quoted word inside a name: 江汉区“八五”普法工作领导小组
-        if quotes and s > floor + 2 and text[s - 1] == "”" and is_han(text[s - 2]):
-            q = text.rfind("“", max(floor, s - 12), s - 1)
-            if q > floor and is_han(text[q - 1]) and all(is_han(c) for c in text[q + 1 : s - 1]):
-                s = q
+    floor = end_of_stem - limit if end_of_stem > limit else 0
+    s = ctx.han_run_start(end_of_stem, floor)
+    # a quoted word inside a name: 江汉区“八五”普法工作领导小组 (the run goes on before the opening quote)
+    while quotes and floor + 2 < s < end_of_stem and text[s - 1] == "”" and is_han(text[s - 2]):
+        q = text.rfind("“", max(floor, s - 12), s - 1)
+        if not (q > floor and is_han(text[q - 1]) and all(is_han(c) for c in text[q + 1 : s - 1])):
+            break
+        s = ctx.han_run_start(q, floor)
     # a classifier right after a figure is not part of a name: 300栋|城中村, 四个|方面
     if s < end_of_stem and text[s - 1 : s].isdigit() and text[s] in _CLASSIFIER_CHARS:
         s += 1
