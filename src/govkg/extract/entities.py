@@ -176,10 +176,14 @@ def _subdistrict(ctx: Context, stem: str, within):
     return None
 
 
+_AREAS_AND_BODIES = AREA_TYPES | {"PublicOrganisation"}
+_NOT_AREA_ENDS = tuple(sorted(w for w in _NOT_AREA_STEMS if len(w) >= 2))
+
+
 def _area_stem_start(ctx: Context, suffix_start: int) -> int | None:
     """Start of a 2–4 character place-name stem before 社区/街道, or None when the stem is generic."""
     text = ctx.text
-    prev = ctx.hits_in(max(0, suffix_start - 12), suffix_start, AREA_TYPES | {"PublicOrganisation"})
+    prev = ctx.hits_in(max(0, suffix_start - 12), suffix_start, _AREAS_AND_BODIES)
     floor = max((h.end for h in prev if h.end <= suffix_start), default=0)
     s = max(name_start(ctx, suffix_start, limit=6), floor)
     if suffix_start - s < 2 and suffix_start - 2 >= floor:
@@ -189,9 +193,9 @@ def _area_stem_start(ctx: Context, suffix_start: int) -> int | None:
     stem = text[s:suffix_start]
     if len(stem) > 4 and floor < s:
         return None
-    if re.search(f"[{_NUM}\\d]+个$", stem):
+    if _COUNT_END.search(stem):
         return None  # a count: 益乐、丰潭两个社区 (the list itself is read by _bare_lists)
-    if len(stem) < 2 or stem in _NOT_AREA_STEMS or any(stem.endswith(w) for w in _NOT_AREA_STEMS if len(w) >= 2):
+    if len(stem) < 2 or stem in _NOT_AREA_STEMS or stem.endswith(_NOT_AREA_ENDS):
         return None
     if not all(is_han(c) for c in stem) or stem[-1] in _BODY_ENDS:
         return None
@@ -530,6 +534,7 @@ _STRONG_INIT = {
 _HONOUR_RE = suffix_regex(HONOUR_SUFFIXES)
 _STRONG_RE = suffix_regex(_STRONG_INIT)
 _NUM = "一二三四五六七八九十两百千万"
+_COUNT_END = re.compile(f"[{_NUM}\\d]+个$")
 #: Verbs whose quoted object is a goal, a category or a metaphor rather than a programme (实现“党管政法”).
 _GOAL_VERBS = ("实现", "纳入", "筑牢", "守牢", "织密", "破解", "做到", "达到", "树立", "增强", "提高", "主动", "坚持做好")
 _GOAL_HEADS = (
@@ -545,14 +550,20 @@ _NOT_BODIES = frozenset(ENTITY_TYPE for ENTITY_TYPE in (
 ))
 
 
+_STRONG_ENDS = tuple(_STRONG_INIT)
+_HONOUR_ENDS = tuple(HONOUR_SUFFIXES)
+_GOAL_VERB = re.compile("|".join(_GOAL_VERBS))
+_COUNT_START = re.compile(f"[{_NUM}]+个")
+
+
 def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     """True for quoted words that describe rather than name: 变“被动”为“主动”, “六清”“六建”, “四个突出”."""
     text = ctx.text
-    if inner.endswith(tuple(_STRONG_INIT)):
+    if inner.endswith(_STRONG_ENDS):
         return False
     if all(c in _NUM for c in inner) and is_han(text[qe : qe + 1]) and is_han(text[qe + 1 : qe + 2]):
         return text.startswith(_GOAL_HEADS, qe + 2)  # “八五”普法 names; “一十百千万”行动目标 describes
-    if all(c in _NUM for c in inner) or re.match(f"^[{_NUM}]+个", inner) or (len(inner) <= 2 and inner[0] in _NUM):
+    if all(c in _NUM for c in inner) or _COUNT_START.match(inner) or (len(inner) <= 2 and inner[0] in _NUM):
         return True
     if "+" in inner or "＋" in inner:
         return True
@@ -562,7 +573,7 @@ def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
         return True
     if text[qe : qe + 1] == "“" or text[max(0, qs - 1) : qs] == "”":
         return True  # a run of quoted words: “零距离”“一站式”
-    if any(v in text[max(0, qs - 6) : qs] for v in _GOAL_VERBS) or text.startswith(_GOAL_HEADS, qe):
+    if _GOAL_VERB.search(text, max(0, qs - 6), qs) or text.startswith(_GOAL_HEADS, qe):
         return True
     return False
 
@@ -583,7 +594,7 @@ def initiatives(ctx: Context) -> None:
             continue
         if ctx.covered(inner_s, inner_e, _NOT_BODIES) or _is_honour_context(ctx, qs, qe) or _slogan(ctx, qs, qe, inner):
             continue
-        if inner.endswith(tuple(HONOUR_SUFFIXES)):
+        if inner.endswith(_HONOUR_ENDS):
             continue
         if "、" in inner or "，" in inner:
             tail = _STRONG_RE.match(text, qe)
