@@ -93,3 +93,24 @@ def test_hit_queries_agree_with_brute_force():
         assert {id(h) for h in at} == {id(h) for h in live if h.start == a}
     ordered = ctx.hits
     assert [(h.start, -h.end) for h in ordered] == sorted((h.start, -h.end) for h in ordered)
+
+
+def test_innermost_section_by_sweep_equals_a_backward_walk():
+    from collections import namedtuple
+
+    from govkg.extract.context import _innermost
+
+    Block = namedtuple("Block", "start end part year")
+    rnd = random.Random(11)
+    for _ in range(200):
+        blocks = []
+        for _k in range(rnd.randint(0, 25)):
+            a = rnd.randrange(0, 200)
+            blocks.append(Block(a, a + rnd.randint(1, 80), rnd.choice(("summary", "plan")), rnd.randint(2019, 2023)))
+        blocks.sort(key=lambda b: (b.start, -b.end))
+        starts, holders = _innermost(blocks)
+        for pos in range(0, 300, 3):
+            want = next((b for b in reversed([b for b in blocks if b.start <= pos]) if pos < b.end), None)
+            k = __import__("bisect").bisect_right(starts, pos) - 1
+            got = holders[k] if k >= 0 else None
+            assert got is want, (pos, blocks)
