@@ -557,7 +557,7 @@ _DATE = re.compile(
 )
 _TITLE_HINT = re.compile(r"工作总结|工作计划|报告|总结")
 #: A portal's navigation trail (首页 > 信息公开 > 计划总结): never the title, though it may say 总结.
-_BREADCRUMB = re.compile(r">|＞|»|→|当前位置|您的位置|您现在的位置")
+_BREADCRUMB = re.compile(r">|＞|»|→|当前位置|您的位置|您现在的位置|[|｜│][^|｜│]*[|｜│]")
 _BODY_LINE = re.compile(
     r"(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
 )
@@ -627,7 +627,8 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
         if other:
             stop = other.start()
         raw = text[m.end() : stop]
-        value = raw.strip(_WS).rstrip("【[").strip(_WS)  # 【索引号】X　【发布机构】Y: the next label's bracket
+        # 【索引号】X　【发布机构】Y: the next label's bracket; | 发布机构 | Y | 成文日期 |: the table's bars
+        value = raw.strip(_WS + "|｜│").rstrip("【[").strip(_WS + "|｜│")
         if not value or not attr or attr in values:
             continue
         values[attr] = (value, m.end() + raw.index(value))

@@ -272,6 +272,7 @@ _LEVEL_BODIES = frozenset(
 _ORG = suffix_regex(ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES + ("党中央", "中央", "国务院", *_LEVEL_BODIES))
 _STANDALONE = frozenset({
     "党工委", "管委会", "最高院", "政法委", "政法办", "综治办", "信访办", "纪工委", "人大", "政协", "中央", "党中央", "国务院",
+    "立案庭", "执行庭", "民一庭", "民二庭", "民三庭", "刑一庭", "刑二庭", "刑事庭", "民事庭", "行政庭",
     *_LEVEL_BODIES,
     *(x for x in ORG_SUFFIXES if x.endswith("部") and len(x) >= 3),
 })
@@ -409,7 +410,7 @@ def _followed_by_community(ctx: Context, e: int) -> bool:
 
 _PERSON = re.compile(
     "(" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")"
-    + rf"([{SURNAMES}]{_HAN}{{1,2}}?)(?=同志|获|荣|被|等|、|，|。|；|（|\(|任|为|作|在|和|与|带领|带头|牵头|主持|讲授|出席|参加|指出|强调|率队|深入|说|表示|先后|多次|$)"
+    + rf"[ \u3000]?([{SURNAMES}]{_HAN}{{1,2}}?)(?=同志|获|荣|被|等|、|，|。|；|（|\(|任|为|作|在|和|与|带领|带头|牵头|主持|讲授|出席|参加|指出|强调|率队|深入|说|表示|先后|多次|$)"
 )
 
 
@@ -533,6 +534,8 @@ _STRONG_INIT = {
 }
 _HONOUR_RE = suffix_regex(HONOUR_SUFFIXES)
 _STRONG_RE = suffix_regex(_STRONG_INIT)
+#: What may follow a quoted series to make it one programme's name: “净化、绿化”城市品质提升行动.
+_SERIES_TAIL = re.compile(rf"(?:{_HAN}{{0,10}}?)(?:{_STRONG_RE.pattern})")
 _NUM = "一二三四五六七八九十两百千万"
 _COUNT_END = re.compile(f"[{_NUM}\\d]+个$")
 #: Verbs whose quoted object is a goal, a category or a metaphor rather than a programme (实现“党管政法”).
@@ -550,6 +553,15 @@ _NOT_BODIES = frozenset(ENTITY_TYPE for ENTITY_TYPE in (
 ))
 
 
+def _common_end(items: list[str]) -> int:
+    """Length of the ending all ``items`` share, when each is longer than it."""
+    n = 0
+    while all(len(i) > n + 1 for i in items) and len({i[-1 - n] for i in items}) == 1:
+        n += 1
+    return n
+
+
+_MECHANISM_AFTER = re.compile(rf"{_HAN}{{0,4}}?(?:机制|工作法|模式|平台|联动)")
 _STRONG_ENDS = tuple(_STRONG_INIT)
 _HONOUR_ENDS = tuple(HONOUR_SUFFIXES)
 _GOAL_VERB = re.compile("|".join(_GOAL_VERBS))
@@ -566,7 +578,7 @@ def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     if all(c in _NUM for c in inner) or _COUNT_START.match(inner) or (len(inner) <= 2 and inner[0] in _NUM):
         return True
     if "+" in inner or "＋" in inner:
-        return True
+        return not _MECHANISM_AFTER.match(text, qe)  # “网格+警格”联动, “冷静期+回访”工作法 name mechanisms
     if text[qe : qe + 2] in ("为“", "向“") or text[max(0, qs - 1) : qs] == "变":
         return True
     if text[max(0, qs - 1) : qs] == "为" and text[max(0, qs - 8) : qs].rfind("变") >= 0 and "”" in text[max(0, qs - 8) : qs]:
@@ -597,20 +609,23 @@ def initiatives(ctx: Context) -> None:
         if inner.endswith(_HONOUR_ENDS):
             continue
         if "、" in inner or "，" in inner:
-            tail = _STRONG_RE.match(text, qe)
-            if tail and _STRONG_INIT.get(tail.group()) is not None:
+            tail = _SERIES_TAIL.match(text, qe)
+            if tail:
                 # a quoted series that names one programme: “不忘初心、牢记使命”主题教育
                 ctx.add(Hit(inner_s, tail.end(), "Initiative", inner + tail.group(), (inner,), attrs={"quoted": True}))
                 continue
-            # a quoted series of names: “平安大鹏、法治大鹏、美丽大鹏”
             items = re.split("[、，]", inner)
             if all(len(i) == 3 and i[0] in _CADENCE for i in items):
                 continue  # a routine, not programmes: “周研判、月观摩、季考评”, “户分类、村收集、镇转运”
             if all(2 <= len(i) <= 6 and not re.search("[在的是了]", i) for i in items):
-                pos = inner_s
-                for i in items:
-                    ctx.add(Hit(pos, pos + len(i), "Initiative", i, (), attrs={"quoted": True}))
-                    pos += len(i) + 1
+                if _common_end(items) >= 2:
+                    # programmes sharing a place's name: “平安大鹏、法治大鹏、美丽大鹏”
+                    pos = inner_s
+                    for i in items:
+                        ctx.add(Hit(pos, pos + len(i), "Initiative", i, (), attrs={"quoted": True}))
+                        pos += len(i) + 1
+                else:  # one programme named by a series: “网上信、掌上访、视频约”, “一案一策、一案一专班”
+                    ctx.add(Hit(inner_s, inner_e, "Initiative", inner, (), attrs={"quoted": True}))
             continue
         # a quoted name followed by a suffix: “三调联动”工作机制, “一十百千万”行动
         m = _INIT.match(text, qe)
@@ -654,12 +669,12 @@ def short_names(ctx: Context) -> None:
     names = {h.name for h in hits}
     ends: dict[str, set[str]] = {}
     for n in names:
-        for k in range(1, len(n) - 3):
+        for k in range(1, len(n) - 2):
             ends.setdefault(n[k:], set()).add(n)
     renamed = {}
     for n in names:
         longer = ends.get(n, set())
-        if len(n) >= 4 and len(longer) == 1:
+        if len(n) >= 3 and len(longer) == 1:
             renamed[n] = next(iter(longer))
     if not renamed:
         return
