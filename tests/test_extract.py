@@ -267,3 +267,18 @@ def test_zones_branches_and_the_publishers_own_posts():
     assert ("常州市公安局武进分局", "jurisdiction", "武进区") in rel  # the sub-bureau serves its district
     assert ("刘卫东", "memberOf", "常州市公安局武进分局") in rel  # 分局 before a post is the publisher
     assert {(s, p) for s, p, o in rel if o.endswith("湖塘派出所")} == {("一村一警务助理", "participant")}
+
+
+def test_passive_subjects_series_and_ranks_among_a_group():
+    ex = _ex(
+        "一、工作\n刁镇人民法庭在旧军村设立“法官驿站”，全年调处纠纷209件，被山东省高级人民法院授予“全省优秀人民法庭”称号。"
+        "学府社区被应急管理部等部门命名为“全国综合减灾示范社区”。推行“网上信、掌上访、视频约”，审判质效综合指数位居全市基层法院第2位。"
+        "核桃箐社区党委书记杨春梅带头参加。\n"
+    )
+    confs = {(ex.entities[c.recipient].name, ex.entities[c.honour].name, c.level) for c in ex.conferrals}
+    assert any(r.endswith("刁镇人民法庭") and h == "全省优秀人民法庭" and lv == "provincial" for r, h, lv in confs), confs
+    assert any(r.endswith("学府社区") and h == "全国综合减灾示范社区" and lv == "national" for r, h, lv in confs)
+    assert "网上信、掌上访、视频约" in _names(ex, "Initiative")
+    assert [(r.scope_word, r.rank) for r in ex.rankings if r.kind == "rank"] == [("全市", 2)]
+    orgs = _names(ex, "PublicOrganisation")
+    assert any(o.endswith("核桃箐社区党委") for o in orgs) and not any(o.endswith("区党委") and "社区" not in o for o in orgs)

@@ -21,7 +21,7 @@ FRAGMENTS = [
     "全市", "全省首个", "全区前三", "排名第1", "全市排名第12位", "率先在全省", "居全国前5", "8项指标中有7项", "约", "近", "达到",
     "1.2万", "7506人次", "100%", "3", ",", ".", "5家", "30余个", "2,300份", "以上", "左右", "年", "2020年", "第", "、", "，", "。",
     "葵涌办事处", "溪涌社区", "街道", "镇", "南澳", "丰潭路", "沿线", "大道", "两侧", "等", "4个", "社区", "村", "三溪", "葵新",
-    "首批", "“", "”", "全国唯一", "首家", "x", "A1", "首位", "居", "派出所", "榜首", "311国道", "G15", "沈海高速", "老灌河", "丁河段", "段", "江",
+    "首批", "“", "”", "全国唯一", "首家", "x", "A1", "首位", "居", "派出所", "榜首", "基层法院", "第2位", "第3名", "311国道", "G15", "沈海高速", "老灌河", "丁河段", "段", "江",
 ]
 
 
@@ -36,6 +36,7 @@ CASES = [
     ("top", figures_mod._TOP, figures_mod._SCOPE, 2, 12),
     ("first", figures_mod._FIRST, figures_mod._SCOPE, 3, 6),
     ("head-of", figures_mod._HEAD_OF, figures_mod._SCOPE, 2, 12),
+    ("rank-among", figures_mod._RANK_AMONG, figures_mod._SCOPE, 0, 24),
     ("office-area", entities_mod._OFFICE_AREA, entities_mod._OFFICE_ANCHOR, 5, 60),
     ("road", entities_mod._ROAD, entities_mod._ROAD_ANCHOR, 5, 60),
     ("stretch", entities_mod._STRETCH, entities_mod._STRETCH_ANCHOR, 10, 6),

@@ -416,3 +416,25 @@ def test_bracketed_labels_on_one_line_and_a_breadcrumb_above_them():
     assert md.title == "某镇2019年工作总结和2020年工作计划"  # not the navigation trail that says 计划总结
     for _field, s, e in md.spans:
         assert "【" not in text[s:e] and "】" not in text[s:e]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        # a table with bars, as saved from a portal
+        "某区人民政府 | 政府信息公开 | 工作报告\n\n| 索 引 号 | 000000000/2022-00004 | 主题分类 | 公检法司 |\n"
+        "| 发布机构 | 某市某区人民法院 | 成文日期 | 2022-01-12 |\n| 发文字号 | | 发布日期 | 2022-01-25 |\n\n",
+        # a <dl>: each label on its line, its value on the next
+        "当前位置：首页 » 政务公开 » 计划总结\n索 引 号：\n000000000/2022-00004\n发布机构：\n某市某区人民法院\n"
+        "公开目录：\n计划总结\n成文日期：\n2022-01-12\n文　　号：\n公开形式：\n主动公开\n\n",
+    ],
+    ids=["bars", "dl"],
+)
+def test_table_and_definition_list_headers(header):
+    text = header + "某区人民法院2021年工作报告\n\n一、2021年工作回顾\n全年受理案件100件。\n"
+    md = reader.read_report(text.encode("utf-8"), name="h.txt").metadata
+    assert md.index_number == "000000000/2022-00004" and md.publisher == "某市某区人民法院"
+    assert md.created == dt.date(2022, 1, 12) and md.doc_number is None
+    assert md.title == "某区人民法院2021年工作报告"
+    for _field, s, e in md.spans:
+        assert text[s:e].strip() == text[s:e] and "|" not in text[s:e]

@@ -32,6 +32,7 @@ REPORT_FIELDS: dict[str, str] = {
     "分类": "category",
     "主题分类": "category",
     "信息分类": "category",
+    "公开目录": "category",
     "发布机构": "publisher",
     "发文机关": "publisher",
     "发布单位": "publisher",
@@ -543,8 +544,9 @@ _LABEL_ALT = "|".join(_spaced(lab) for lab in _ALL_LABELS)
 # a label starts a line or follows a space or a separator (so 文件名称 is not read as 名称), and ends with a colon
 # or a closing bracket (【索引号】);
 # "索引号 X" without a colon (a table row of a saved page) counts at a line start or after a space
+_LONG_LABEL_ALT = "|".join(_spaced(lab) for lab in _ALL_LABELS if len(lab) >= 4)
 _LABEL = re.compile(
-    rf"(?:^|(?<=[\s|｜│,，;；【\[]))(?P<label>{_LABEL_ALT})(?:[ \u3000\u00a0\t]*(?P<colon>[:：]|[】\]][:：]?)|(?=[ \u3000\u00a0\t]+\S|[ \u3000\u00a0\t]*$))",
+    rf"(?:^|(?<=[\s|｜│,，;；【\[])|(?=(?:{_LONG_LABEL_ALT})[:：]))(?P<label>{_LABEL_ALT})(?:[ \u3000\u00a0\t]*(?P<colon>[:：]|[】\]][:：]?)|(?=[ \u3000\u00a0\t]+\S|[ \u3000\u00a0\t]*$))",
     re.MULTILINE,
 )
 # an unknown "label:" after a space ends a value too
@@ -618,6 +620,7 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
     if sum(1 for m in hits if m.group("colon")) < 2 and len(hits) < 3:
         hits = [m for m in hits if m.group("colon")]
     values: dict[str, tuple[str, int]] = {}
+    taken: list[tuple[int, int]] = []  # value lines under their labels (never the title)
     for k, m in enumerate(hits):
         attr = REPORT_FIELDS.get(re.sub("[ \u3000]", "", m.group("label")), "")
         line_end = _line_end(text, m.end())
@@ -629,9 +632,18 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
         raw = text[m.end() : stop]
         # 【索引号】X　【发布机构】Y: the next label's bracket; | 发布机构 | Y | 成文日期 |: the table's bars
         value = raw.strip(_WS + "|｜│").rstrip("【[").strip(_WS + "|｜│")
+        base = m.end()
+        if not value and m.group("colon") and stop == line_end and line_end < region:
+            # a label alone on its line, its value on the next (a <dl> of <dt>/<dd> pairs)
+            nxt_end = _line_end(text, line_end + 1)
+            nxt = text[line_end + 1 : nxt_end]
+            if nxt.strip(_WS) and not _LABEL.match(nxt.strip(_WS)) and not (k + 1 < len(hits) and hits[k + 1].start() < nxt_end):
+                raw, base = nxt, line_end + 1
+                value = nxt.strip(_WS)
+                taken.append((base, nxt_end))
         if not value or not attr or attr in values:
             continue
-        values[attr] = (value, m.end() + raw.index(value))
+        values[attr] = (value, base + raw.index(value))
     fields: dict[str, object] = {}
     spans: list[tuple[str, int, int]] = []
     for attr, (value, start) in values.items():
@@ -666,7 +678,7 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
                     "(GB 32100-2015 check character); uscc left out"
                 )
     if "title" not in fields:
-        found = _title_line(text, region, spans)
+        found = _title_line(text, region, spans + [("", a, b) for a, b in taken])
         if found:
             s, e = found
             fields["title"] = text[s:e]

@@ -339,7 +339,7 @@ def organisations(ctx: Context) -> None:
         if suffix in _DEIXIS_BODIES and text[e - len(suffix) - 1 : e - len(suffix) + 1] in ("乡镇", "城镇", "城市", "省市", "市县", "区县", "县区"):
             continue  # 乡镇党委, 市县政府: bodies of a kind, not one body
         if suffix in _DEIXIS_BODIES and s < e - len(suffix):
-            if _area_before(ctx, s, e - len(suffix) + 1):
+            if text[e - len(suffix) - 1 : e - len(suffix) + 1] in _LEVEL_CHAR_WORDS or _area_before(ctx, s, e - len(suffix) + 1):
                 suffix = suffix[1:]  # 大鹏新区|党工委: the level character ends an area's name
             elif not _area_before(ctx, s, e - len(suffix)):
                 s = e - len(suffix)  # 确保区政府 → 区政府: only an area name may stand before 区政府/市委
@@ -366,6 +366,11 @@ _GENERIC_HEADS = ("社区", "街道", "各级", "各类", "基层", "村级", "�
 
 #: Bodies named by a level word alone (区委, 市政府): only an area name or a context word may stand before them.
 _DEIXIS_BODIES = _LEVEL_BODIES
+#: Words whose last character is a level word but which name no level: 社区|党委 is no 区党委.
+_LEVEL_CHAR_WORDS = frozenset(
+    "社区 小区 景区 园区 片区 城区 辖区 街区 校区 商区 市区 郊区 营区 矿区 林区 牧区 山区 灾区 "
+    "城市 都市 超市 门市 集市 夜市 城镇 集镇 村镇 乡镇 小镇 县乡 城乡 家乡 老乡".split()
+)
 
 
 def _generic_head(stem: str) -> bool:

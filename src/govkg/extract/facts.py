@@ -161,6 +161,9 @@ def _recipients(ctx: Context, verb_start: int) -> list[Hit]:
         if ctx.text[b.start - 1 : b.start] not in ("、", "和"):
             break
         pos = b.start - 1  # 被司法部、人力资源社会保障部授予
+    bei = ctx.text.rfind("被", max(cs, verb_start - 20), verb_start)
+    if bei >= 0 and not any(h.start <= bei < h.end for h in ctx.hits_around(bei, bei + 1)):
+        verb_start = bei  # 学府社区被应急管理部等部门命名为: the recipient stands before 被
     hits = [h for h in ctx.hits_in(cs, verb_start, RECIPIENTS) if h.resolution != "contextual-deixis"]
     if not hits:
         return []
@@ -185,6 +188,11 @@ def _recipients(ctx: Context, verb_start: int) -> list[Hit]:
             pos = left - 1
             continue
         break
+    if not chosen and text[verb_start : verb_start + 1] == "被":
+        # the subject the sentence opens with: 刁镇人民法庭在…设立“法官驿站”，…，被省高院授予“…”称号
+        first = hits[0]
+        if text[ss : first.start].strip(" \u3000\t") == "" and first.type in AGENTS | {"Community", "Subdistrict"}:
+            chosen.append(first)
     return chosen
 
 

@@ -125,6 +125,8 @@ def _about(ctx: Context, cs: int, pos: int) -> str | None:
 #: Every ranking and claim names its scope (全市, 全省 …): the patterns below are tried only around one.
 _SCOPE = re.compile(SCOPES)
 _RANK = re.compile(rf"(?P<scope>{SCOPES})(?:综合)?(?:排名|排行|排序)?(?:位列|位居|排在|排)?第(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
+#: A place among a narrower group: 全市基层法院第2位, 全省县区第3名 (名 or 位 required).
+_RANK_AMONG = re.compile(rf"(?P<scope>{SCOPES})[\u4e00-\u9fff]{{2,6}}?第(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)")
 #: First place without a number: 居全区派出所首位, 位居全省榜首.
 _HEAD_OF = re.compile(rf"(?:位居|稳居|位列|排在|居)?(?P<scope>{SCOPES})[\u4e00-\u9fff]{{0,6}}?(?:首位|榜首|第一位)")
 _TOP = re.compile(rf"(?:排在|位居|位列|进入|跻身|均居|居)?(?P<scope>{SCOPES})(?:排名)?前(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
@@ -148,6 +150,13 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
         return f"{_type(area)}:{area.key}" if area is not None else None
 
     for m in anchored(_RANK, _SCOPE, text, ctx.body_start, back=0, ahead=24):
+        cs, _ = ctx.clause(m.start())
+        indicator = text[cs : m.start()].strip()
+        out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
+        taken.append(m.span())
+    for m in anchored(_RANK_AMONG, _SCOPE, text, ctx.body_start, back=0, ahead=24):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()
         out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
