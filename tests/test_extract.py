@@ -282,3 +282,21 @@ def test_passive_subjects_series_and_ranks_among_a_group():
     assert [(r.scope_word, r.rank) for r in ex.rankings if r.kind == "rank"] == [("全市", 2)]
     orgs = _names(ex, "PublicOrganisation")
     assert any(o.endswith("核桃箐社区党委") for o in orgs) and not any(o.endswith("区党委") and "社区" not in o for o in orgs)
+
+
+def test_court_reports_hotlines_and_systems():
+    header = "发布机构：济南市章丘区人民法院\n\n济南市章丘区人民法院工作报告\n\n济南市章丘区人民法院代院长　刘志强\n\n"
+    body = (
+        "一、工作回顾\n章丘法院执行局局长李国栋带队开展执行攻坚。刁镇人民法庭设立“法官驿站”。"
+        "开通12368诉讼服务热线，落实认罪认罚从宽制度，扎实开展党史学习教育。\n"
+    )
+    ex = extract(read_report((header + body).encode("utf-8"), name="court.txt"))
+    names = {e.name: e for e in ex.entities.values()}
+    rel = {(ex.entities[r.subject].name, r.predicate, ex.entities[r.object].name) for r in ex.relations}
+    court = "济南市章丘区人民法院"
+    assert "章丘法院" in names[court].aliases  # a district's short name before 法院
+    assert ("章丘法院执行局", "subOrganizationOf", court) in rel
+    assert ("刁镇人民法庭", "subOrganizationOf", court) in rel
+    assert (court, "headedBy", "刘志强") in rel  # a post and a name on the report's signature line
+    inits = _names(ex, "Initiative")
+    assert {"12368诉讼服务热线", "认罪认罚从宽制度", "党史学习教育"} <= set(inits), inits

@@ -285,6 +285,9 @@ def canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
     return cache[name]
 
 
+_SHORT_COURT = re.compile(rf"({_HAN}{{2,3}})(法院|检察院)")
+
+
 def _canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
     """The full name of a body: a leading context word becomes the area it stands for (新区网格管理中心 →
     大鹏新区网格管理中心), and a district-level name gets its city (大鹏新区政法办公室 → 深圳市大鹏新区政法办公室),
@@ -307,6 +310,13 @@ def _canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
                 aliases.append(name)
                 name = area.name + rest
             break
+    court = _SHORT_COURT.fullmatch(name)
+    if court and home is not None:
+        for area in ctx.gaz.lookup(court.group(1), within=home):
+            if area.short == court.group(1) and area.level == "district" and (ctx.gaz.is_within(home, area) or ctx.gaz.is_within(area, home)):
+                aliases.append(name)
+                name = area.name + "人民" + court.group(2)  # 章丘法院 is 章丘区人民法院
+                break
     if name.endswith("政府") and not name.endswith("人民政府"):
         for s, e, area in ctx.gaz.find_in_text(name, within=ctx.home):
             if e == len(name) - 2 and area.level in ("province", "city", "district", "subdistrict"):
@@ -415,14 +425,14 @@ def _followed_by_community(ctx: Context, e: int) -> bool:
 
 _PERSON = re.compile(
     "(" + "|".join(sorted(PERSON_ROLES, key=len, reverse=True)) + ")"
-    + rf"[ \u3000]?([{SURNAMES}]{_HAN}{{1,2}}?)(?=同志|获|荣|被|等|、|，|。|；|（|\(|任|为|作|在|和|与|带领|带头|牵头|主持|讲授|出席|参加|指出|强调|率队|深入|说|表示|先后|多次|$)"
+    + rf"[ \u3000]?([{SURNAMES}]{_HAN}{{1,2}}?)(?=同志|获|荣|被|等|、|，|。|；|（|\(|任|为|作|在|和|与|带领|带头|牵头|主持|讲授|出席|参加|指出|强调|率队|深入|说|表示|先后|多次|\n|$)"
 )
 
 
 def persons(ctx: Context) -> None:
     """People named after a role noun: 工作站的工作人员张浩获评…, 党支部书记李明同志."""
     text = ctx.text
-    for m in _PERSON.finditer(text, ctx.body_start):
+    for m in _PERSON.finditer(text):  # the signature line under the title too: 某某法院院长　张三
         s, e = m.span(2)
         name = m.group(2)
         if len(name) == 3 and text[e - 1 : e + 1] in ("获评", "荣获"):
@@ -529,12 +539,12 @@ def documents(ctx: Context) -> None:
         ctx.add(Hit(s, e, "NormativeDocument", m.group(), ()))
 
 
-_INIT = suffix_regex(INITIATIVE_SUFFIXES + ("全会", "新模式", "三年行动", "大练兵", "主题教育", "长制", "票决制", "责任制", "承诺制", "采摘节", "文化节", "旅游节", "艺术节"))
+_INIT = suffix_regex(INITIATIVE_SUFFIXES + ("全会", "新模式", "三年行动", "大练兵", "主题教育", "学习教育", "教育整顿", "斗争", "制度", "长制", "票决制", "责任制", "承诺制", "采摘节", "文化节", "旅游节", "艺术节"))
 #: Suffixes that name a programme on their own (with the minimum stem length they need).
 _STRONG_INIT = {
     "专项斗争": 2, "专项行动": 2, "专项整治": 2, "专项治理": 2, "攻坚战": 2, "攻坚行动": 2, "百日行动": 2, "服务圈": 2,
     "工程": 2, "大会战": 2, "工作法": 2, "生活圈": 2, "全会": 3, "测评": 4, "试点": 4, "改革": 4, "示范点": 4, "模式": 4, "新模式": 4,
-    "三年行动": 2, "大练兵": 2, "主题教育": 2, "长制": 1, "票决制": 2, "责任制": 2, "承诺制": 2, "采摘节": 2, "文化节": 2,
+    "三年行动": 2, "大练兵": 2, "主题教育": 2, "学习教育": 2, "教育整顿": 2, "斗争": 4, "制度": 4, "长制": 1, "票决制": 2, "责任制": 2, "承诺制": 2, "采摘节": 2, "文化节": 2,
     "旅游节": 2, "艺术节": 2,
 }
 _HONOUR_RE = suffix_regex(HONOUR_SUFFIXES)
@@ -614,14 +624,14 @@ def initiatives(ctx: Context) -> None:
         if inner.endswith(_HONOUR_ENDS):
             continue
         if "、" in inner or "，" in inner:
+            items = re.split("[、，]", inner)
+            if all(len(i) == 3 and i[0] in _CADENCE for i in items):
+                continue  # a routine, not programmes: “周研判、月观摩、季考评”, “户分类、村收集、镇转运”
             tail = _SERIES_TAIL.match(text, qe)
             if tail:
                 # a quoted series that names one programme: “不忘初心、牢记使命”主题教育
                 ctx.add(Hit(inner_s, tail.end(), "Initiative", inner + tail.group(), (inner,), attrs={"quoted": True}))
                 continue
-            items = re.split("[、，]", inner)
-            if all(len(i) == 3 and i[0] in _CADENCE for i in items):
-                continue  # a routine, not programmes: “周研判、月观摩、季考评”, “户分类、村收集、镇转运”
             if all(2 <= len(i) <= 6 and not re.search("[在的是了]", i) for i in items):
                 if _common_end(items) >= 2:
                     # programmes sharing a place's name: “平安大鹏、法治大鹏、美丽大鹏”
@@ -644,6 +654,8 @@ def initiatives(ctx: Context) -> None:
         need = _STRONG_INIT.get(suffix)
         if need is None or e - len(suffix) - s < need or ctx.in_quotes(s, e) or ctx.covered(s, e):
             continue
+        if text.startswith(_STRONG_ENDS, e):
+            continue  # 农村集体产权制度|改革: the programme's name goes on
         if text[max(0, s - 2) : s] == "党的":
             s -= 2  # 党的十九届五中全会
         if suffix == "试点" and (text[s - 1 : s] == "在" or re.search("(先行|率先|开展)$", text[s:e - 2])):
@@ -653,6 +665,10 @@ def initiatives(ctx: Context) -> None:
         raw = text[s:e]
         name = re.sub("^(新区|全市|全区|全省|全县|本区|本市)", "", raw)
         ctx.add(Hit(s, e, "Initiative", name, (raw,) if name != raw else ()))
+    # numbered public hotlines: 12345市民热线, 12368诉讼服务热线
+    for m in _HOTLINE.finditer(text, ctx.body_start):
+        if not ctx.covered(m.start(), m.end()) and not ctx.in_quotes(m.start(), m.end()):
+            ctx.add(Hit(m.start(), m.end(), "Initiative", m.group()))
     # party congresses: 党的十九大, 党的二十大
     for m in _CONGRESS.finditer(text, ctx.body_start):
         if not ctx.covered(m.start(), m.end()):
@@ -664,6 +680,7 @@ def initiatives(ctx: Context) -> None:
             ctx.add(Hit(s, e, "Initiative", m.group(1)))
 
 
+_HOTLINE = re.compile(rf"(?<!\d)\d{{5,6}}{_HAN}{{0,10}}?热线")
 _CONGRESS = re.compile(r"党的[一二三四五六七八九十]{1,3}大(?!会|力|量|型|批|项|部|幅|于)")
 
 

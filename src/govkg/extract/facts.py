@@ -17,7 +17,7 @@ __all__ = ["conferrals", "relations", "plan_items", "honour_level"]
 
 AGENTS = {"PublicOrganisation", "LeadingGroup", "Company", "Person"}
 #: Roles that head the body they follow: 党工委书记, 办事处主任, 司法所所长.
-HEAD_ROLES = frozenset({"书记", "主任", "局长", "所长", "站长", "队长", "大队长", "中队长", "支队长", "镇长", "乡长", "县长", "区长", "市长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
+HEAD_ROLES = frozenset({"书记", "主任", "局长", "代局长", "代理局长", "代院长", "所长", "站长", "队长", "大队长", "中队长", "支队长", "镇长", "乡长", "县长", "区长", "市长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
 RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Place"}
 _YEAR = re.compile(r"(\d{4})年度?")
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批(?:次)?")
@@ -251,6 +251,13 @@ def relations(ctx: Context) -> list[Relation]:
                 area = _full_name_area(ctx, h) or _deepest_area(ctx, h, by_start, rank) or _name_area(ctx, h)
             if area is not None and h.type not in ("LeadingGroup", "Company"):  # companies serve no area
                 add(h, "withinArea" if h.type == "Place" else "jurisdiction", area, h.start, h.end)
+    # a people's tribunal belongs to the court that publishes the report (人民法庭 are its detached benches)
+    pub = ctx.doc.metadata.publisher or ""
+    if pub.endswith("人民法院"):
+        court = next((h for h in hits if h.type == "PublicOrganisation" and text[h.start : h.end] == pub), None)
+        for h in hits:
+            if court is not None and h.type == "PublicOrganisation" and h.name.endswith("人民法庭"):
+                add(h, "subOrganizationOf", court, h.start, h.end)
     # coordinated bodies share the area of the first: 新区党工委、管委会
     areas_of: dict[str, set[str]] = {}
     for k in seen:
@@ -286,8 +293,11 @@ def relations(ctx: Context) -> list[Relation]:
         if h.type != "Person":
             continue
         role = str(h.attrs.get("role", ""))
-        k = h.start - len(role)
-        if text[k : h.start] != role:
+        k = h.start
+        while k > 0 and text[k - 1] in " \u3000":
+            k -= 1  # 院长　刘志强: a space between post and name on a signature line
+        k -= len(role)
+        if text[k : k + len(role)] != role:
             continue
         k2 = k - 1 if text[k - 1 : k] == "的" else k
         orgs = [g for g in ctx.hits_around(k2 - 1, k2) if g.end == k2 and g.type in ("PublicOrganisation", "LeadingGroup", "Company")]
