@@ -23,12 +23,18 @@ CORPUS = HERE / "corpus"
 #: zhen-2019 and gonganju-2022 were written and annotated by a helper who never saw the extractor, and
 #: scored before any rule was changed for them (first contact: entities 60/71 and 70/72, relations 86/42 and
 #: 64/35, P/R %); rules were then generalised on them, so their floors guard today's scores, not a blind test.
+#: The floors below 0.85 are regression guards a little under today's scores.
 REPORTS = {
     "dapeng-zhengfa-2020.txt": (bundled_report(), 0.95),
     "jiedao-2021.txt": (CORPUS / "jiedao-2021.txt", 0.85),
     "sifaju-2022.html": (CORPUS / "sifaju-2022.html", 0.85),
     "zhen-2019.txt": (CORPUS / "zhen-2019.txt", {"entities": 0.80, "relations": 0.65}),
-    "gonganju-2022.html": (CORPUS / "gonganju-2022.html", {"entities": 0.75, "relations": 0.50}),
+    "gonganju-2022.html": (CORPUS / "gonganju-2022.html", {"entities": 0.75, "relations": 0.60}),
+    # A second blind set, scored after the first round of generalisation and before any change for it (first
+    # contact, P/R %): fayuan entities 69/73 relations 62/46; jiedao-2022 65/73, 70/64; xinfang 60/73, 96/70.
+    "fayuan-2021.txt": (CORPUS / "fayuan-2021.txt", {"entities": 0.70, "relations": 0.65}),
+    "jiedao-2022.html": (CORPUS / "jiedao-2022.html", {"entities": 0.70, "relations": 0.80, "conferrals": 0.80}),
+    "xinfang-2020.txt": (CORPUS / "xinfang-2020.txt", {"entities": 0.70, "relations": 0.75}),
 }
 
 
