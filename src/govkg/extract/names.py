@@ -145,12 +145,15 @@ def anchored(
     back: int = 5,
     ahead: int = 60,
     until: re.Pattern[str] | None = None,
+    lead: re.Pattern[str] | None = None,
 ):
     """``pattern.finditer(text, start)`` restricted to matches that contain an ``anchor`` match.
 
     The same matches, in the same order, for a pattern whose every match contains the anchor, starts at
     most ``back`` characters before it and ends within ``ahead`` after it (at a match of ``until`` when
-    given); far faster than trying the pattern at every character.
+    given); far faster than trying the pattern at every character. ``lead``, when given, matches where a
+    match can start before its anchor (a necessary condition, such as its possible first characters):
+    the positions before the first such place are not tried.
     """
     last = start
     match = pattern.match
@@ -165,7 +168,11 @@ def anchored(
                 continue
             end = u.end() + 8
         # the leftmost match holding the anchor starts at most ``back`` characters before it
-        for p in range(max(last, at - back), at + 1):
+        lo = max(last, at - back)
+        if lead is not None and lo < at:
+            first = lead.search(text, lo, at)
+            lo = first.start() if first is not None else at
+        for p in range(lo, at + 1):
             m = match(text, p, end)
             if m is not None and m.end() > at:
                 last = m.end()
