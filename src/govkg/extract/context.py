@@ -254,7 +254,19 @@ class Context:
 
     def hits_at(self, start: int) -> list[Hit]:
         """Hits starting at ``start``, longest first."""
-        return self._slices(start, start, right=True)
+        main = self._main
+        starts = main.starts
+        i = bisect_left(starts, start)
+        out = main.hits[i : bisect_right(starts, start, i)]
+        if self._new.hits:
+            more = self._new.starting(start, start, True)
+            if more:
+                out = _by_start(out + more) if out else more
+        return out
+
+    def starting(self, lo: int, hi: int) -> list[Hit]:
+        """Hits starting in ``[lo, hi)``, by start (wherever they end)."""
+        return self._slices(lo, hi)
 
     def hits_around(self, start: int, end: int) -> list[Hit]:
         """Hits overlapping ``[start, end)``, by start."""

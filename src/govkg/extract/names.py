@@ -146,6 +146,7 @@ def anchored(
     ahead: int = 60,
     until: re.Pattern[str] | None = None,
     lead: re.Pattern[str] | None = None,
+    rest: re.Pattern[str] | None = None,
 ):
     """``pattern.finditer(text, start)`` restricted to matches that contain an ``anchor`` match.
 
@@ -153,7 +154,9 @@ def anchored(
     most ``back`` characters before it and ends within ``ahead`` after it (at a match of ``until`` when
     given); far faster than trying the pattern at every character. ``lead``, when given, matches where a
     match can start before its anchor (a necessary condition, such as its possible first characters):
-    the positions before the first such place are not tried.
+    the positions before the first such place are not tried. ``rest``, when given, must match at the
+    anchor's end (up to where a match may end) for a match holding the anchor to be possible: a necessary
+    condition checked once per anchor, which spares the pattern's attempts where it fails.
     """
     last = start
     match = pattern.match
@@ -167,6 +170,8 @@ def anchored(
             if u is None:
                 continue
             end = u.end() + 8
+        if rest is not None and rest.match(text, a.end(), end) is None:
+            continue
         # the leftmost match holding the anchor starts at most ``back`` characters before it
         lo = max(last, at - back)
         if lead is not None and lo < at:
