@@ -162,6 +162,12 @@ _RANK = re.compile(rf"(?P<scope>{SCOPES})(?:综合)?(?:排名|排行|排序)?(?:
 _HEAD_OF = re.compile(rf"(?:位居|稳居|位列|排在|居)?(?P<scope>{SCOPES})[\u4e00-\u9fff]{{0,6}}?(?:首位|榜首|第一位)")
 _TOP = re.compile(rf"(?:排在|位居|位列|进入|跻身|均居|居)?(?P<scope>{SCOPES})(?:排名)?前(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
 _OF = re.compile(r"(?P<of>\d+|[一二三四五六七八九十]+)(?:项|个)(?:指标|考核指标|评价指标)?(?:中)?(?:有)?(?P<count>\d+|[一二三四五六七八九十]+)(?:项|个)$")
+#: Where a ranking or claim that starts before its scope word can start: at a verb (位居, 排在, 进入, 率先在 …)
+#: or at another scope word.
+_SCOPE_FIRST = "".join(sorted({w[0] for w in SCOPES.split("|")}))
+_HEAD_OF_LEAD = re.compile(f"[位稳排居{_SCOPE_FIRST}]")
+_TOP_LEAD = re.compile(f"[排位进跻均居{_SCOPE_FIRST}]")
+_FIRST_LEAD = re.compile(f"[率{_SCOPE_FIRST}]")
 _FIRST = re.compile(
     rf"(?P<scope>{SCOPES})(?P<kind>首个|首家|首批|第一个|第一家|首创|首次|首例|率先|唯一)"
     rf"|率先在(?P<scope2>{SCOPES})"
@@ -180,17 +186,18 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
         area = ctx.gaz.deixis(word, ctx.home)
         return f"{_type(area)}:{area.key}" if area is not None else None
 
-    for m in anchored(_RANK, _SCOPE, text, ctx.body_start, back=0, ahead=24):
+    scopes = list(_SCOPE.finditer(text, ctx.body_start))  # one scan for the four patterns
+    for m in anchored(_RANK, scopes, text, ctx.body_start, back=0, ahead=24):
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()
         out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
         taken.append(m.span())
-    for m in anchored(_HEAD_OF, _SCOPE, text, ctx.body_start, back=2, ahead=12):
+    for m in anchored(_HEAD_OF, scopes, text, ctx.body_start, back=2, ahead=12, lead=_HEAD_OF_LEAD):
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()
         out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=1))
         taken.append(m.span())
-    for m in anchored(_TOP, _SCOPE, text, ctx.body_start, back=2, ahead=12):
+    for m in anchored(_TOP, scopes, text, ctx.body_start, back=2, ahead=12, lead=_TOP_LEAD):
         cs, _ = ctx.clause(m.start())
         before = text[cs : m.start()]
         of = _OF.search(before)
@@ -205,7 +212,7 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
             _ranking(ctx, "top", m, start, m.end(), scope_of, indicator, rank=chinese_number(m.group("n")), count=count, of=total)
         )
         taken.append((start, m.end()))
-    for m in anchored(_FIRST, _SCOPE, text, ctx.body_start, back=3, ahead=6):
+    for m in anchored(_FIRST, scopes, text, ctx.body_start, back=3, ahead=6, lead=_FIRST_LEAD):
         word = m.group("kind") or "率先"
         kind = "only" if word == "唯一" else "first"
         scope = m.group("scope") or m.group("scope2")

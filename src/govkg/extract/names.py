@@ -173,7 +173,7 @@ def iter_suffix_names(
 
 def anchored(
     pattern: re.Pattern[str],
-    anchor: re.Pattern[str],
+    anchor: re.Pattern[str] | list[re.Match[str]],
     text: str,
     start: int = 0,
     *,
@@ -187,7 +187,8 @@ def anchored(
 
     The same matches, in the same order, for a pattern whose every match contains the anchor, starts at
     most ``back`` characters before it and ends within ``ahead`` after it (at a match of ``until`` when
-    given); far faster than trying the pattern at every character. ``lead``, when given, matches where a
+    given); far faster than trying the pattern at every character. ``anchor`` may also be the list of its
+    matches from ``start``, to share one scan between several patterns. ``lead``, when given, matches where a
     match can start before its anchor (a necessary condition, such as its possible first characters):
     the positions before the first such place are not tried. ``rest``, when given, must match at the
     anchor's end (up to where a match may end) for a match holding the anchor to be possible: a necessary
@@ -195,7 +196,7 @@ def anchored(
     """
     last = start
     match = pattern.match
-    for a in anchor.finditer(text, start):
+    for a in anchor.finditer(text, start) if isinstance(anchor, re.Pattern) else anchor:
         at = a.start()
         if at < last:
             continue
