@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from bisect import bisect_left, bisect_right
 import re
 from operator import attrgetter
 from dataclasses import dataclass, field
@@ -225,8 +226,15 @@ class Context:
         """All hits by start."""
         return self.hits
 
+    # The queries below read the settled run directly (a bisection or two and a slice) and only touch the
+    # buffer of new hits when it holds any: during the fact extractors it is empty, and each query is then
+    # one Python call.
+
     def _slices(self, lo: int, hi: int, right: bool = False) -> list[Hit]:
-        out = self._main.starting(lo, hi, right)
+        """Hits starting in ``[lo, hi)`` (``[lo, hi]`` when ``right``), by start."""
+        main = self._main
+        starts = main.starts
+        out = main.hits[bisect_left(starts, lo) : (bisect_right if right else bisect_left)(starts, hi)]
         if self._new.hits:
             more = self._new.starting(lo, hi, right)
             if more:
@@ -235,17 +243,36 @@ class Context:
 
     def hits_in(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> list[Hit]:
         """Hits lying inside ``[start, end)``, by start."""
+        main = self._main
+        starts = main.starts
+        hits = main.hits[bisect_left(starts, start) : bisect_left(starts, end)]
+        if self._new.hits:
+            hits = self._slices(start, end)
         if types is None:
-            return [h for h in self._slices(start, end) if h.end <= end]
-        return [h for h in self._slices(start, end) if h.end <= end and h.type in types]
+            return [h for h in hits if h.end <= end]
+        return [h for h in hits if h.end <= end and h.type in types]
 
     def hits_at(self, start: int) -> list[Hit]:
         """Hits starting at ``start``, longest first."""
-        return self._slices(start, start, right=True)
+        main = self._main
+        starts = main.starts
+        i = bisect_left(starts, start)
+        out = main.hits[i : bisect_right(starts, start, i)]
+        if self._new.hits:
+            more = self._new.starting(start, start, True)
+            if more:
+                out = _by_start(out + more) if out else more
+        return out
+
+    def starting(self, lo: int, hi: int) -> list[Hit]:
+        """Hits starting in ``[lo, hi)``, by start (wherever they end)."""
+        return self._slices(lo, hi)
 
     def hits_around(self, start: int, end: int) -> list[Hit]:
         """Hits overlapping ``[start, end)``, by start."""
-        out = self._main.around(start, end)
+        main = self._main
+        j = bisect_left(main.starts, end)
+        out = [h for h in main.hits[bisect_right(main.reach, start, 0, j) : j] if h.end > start]
         if self._new.hits:
             more = self._new.around(start, end)
             if more:
@@ -254,9 +281,10 @@ class Context:
 
     def covered(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> bool:
         """True when a hit already covers ``[start, end)``."""
-        for run in (self._main, self._new):
-            for h in run.around(start, start + 1):
-                if end <= h.end and h.start <= start and (types is None or h.type in types):
+        for run in (self._main, self._new) if self._new.hits else (self._main,):
+            j = bisect_right(run.starts, start)  # the hits starting at or before ``start``
+            for h in run.hits[bisect_right(run.reach, start, 0, j) : j]:
+                if end <= h.end and start < h.end and (types is None or h.type in types):
                     return True
         return False
 

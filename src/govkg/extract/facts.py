@@ -201,29 +201,40 @@ def relations(ctx: Context) -> list[Relation]:
     text = ctx.text
     out: list[Relation] = []
     seen: dict[tuple[str, str, str], Relation] = {}
-    quoted: dict[int, set[Mention]] = {}
+    quoted: dict[tuple[str, str, str], set[Mention]] = {}  # the mentions of each relation in seen
+    doc_id = ctx.doc.id
 
     def add(subj: Hit | str, pred: str, obj: Hit | str, s: int, e: int, **kw) -> None:
-        sk = subj if isinstance(subj, str) else subj.key
-        ok = obj if isinstance(obj, str) else obj.key
+        sk = subj if type(subj) is str else subj.key
+        ok = obj if type(obj) is str else obj.key
         if sk == ok:
             return
-        for x in (subj, obj):
-            if isinstance(x, Hit) and abs(x.start - s) < 200:
-                s, e = min(s, x.start), max(e, x.end)
-        mention = Mention(ctx.doc.id, s, e, text[s:e], pred)
-        r = seen.get((sk, pred, ok))
+        # the quote reaches out to the hits it relates, when they are near
+        if type(subj) is not str and abs(subj.start - s) < 200:
+            if subj.start < s:
+                s = subj.start
+            if subj.end > e:
+                e = subj.end
+        if type(obj) is not str and abs(obj.start - s) < 200:
+            if obj.start < s:
+                s = obj.start
+            if obj.end > e:
+                e = obj.end
+        mention = Mention(doc_id, s, e, text[s:e], pred)
+        key = (sk, pred, ok)
+        r = seen.get(key)
         if r is not None:
-            if mention not in quoted[id(r)]:
-                quoted[id(r)].add(mention)
+            q = quoted[key]
+            if mention not in q:
+                q.add(mention)
                 r.mentions.append(mention)
             return
-        r = seen[(sk, pred, ok)] = Relation(sk, pred, ok, [mention], **kw)
-        quoted[id(r)] = {mention}
+        r = seen[key] = Relation(sk, pred, ok, [mention], **kw)
+        quoted[key] = {mention}
         out.append(r)
 
     hits = list(ctx.sorted_hits())
-    by_start = _ByStart(ctx)
+    starting_at = ctx.hits_at  # the hits starting at a position (those added meanwhile included)
     rank = {t: i for i, t in enumerate(("Country", "Province", "City", "District", "Subdistrict", "Community"))}
     for h in hits:
         if h.resolution == "contextual-deixis":
@@ -231,24 +242,24 @@ def relations(ctx: Context) -> list[Relation]:
         # area followed by a lower area: 葵涌办事处溪涌社区, 深圳市大鹏新区
         if h.type in rank:
             if h.area is None:  # a zone named after the district it lies in: 武进国家高新技术产业开发区
-                for g in by_start.get(h.start, []):
+                for g in starting_at(h.start):
                     if g is not h and g.end < h.end and g.type in rank and rank[g.type] <= rank[h.type] and g.area is not None:
                         add(h, "withinArea", g, h.start, h.end)
-            for nxt in by_start.get(h.end, []):
+            for nxt in starting_at(h.end):
                 if nxt.type in rank and rank[nxt.type] > rank[h.type]:
                     add(nxt, "withinArea", h, h.start, nxt.end)
                 if nxt.type == "Place":
                     add(nxt, "withinArea", h, h.start, nxt.end)
         if h.type in ("PublicOrganisation", "LeadingGroup", "Company", "Place"):
-            inner = [g for g in by_start.get(h.start, []) if g is not h and g.end < h.end]
+            inner = [g for g in starting_at(h.start) if g is not h and g.end < h.end]
             bodies = [g for g in inner if g.type in ("PublicOrganisation", "LeadingGroup") and h.type != "Place"]
             for g in bodies:
                 add(h, "subOrganizationOf", g, h.start, h.end)
             if bodies:
                 # a unit's area is its parent body's, unless its own full name starts with an area
-                area = _full_name_area(ctx, h) or _deepest_area(ctx, h, by_start, rank)
+                area = _full_name_area(ctx, h) or _deepest_area(ctx, h, rank)
             else:
-                area = _full_name_area(ctx, h) or _deepest_area(ctx, h, by_start, rank) or _name_area(ctx, h)
+                area = _full_name_area(ctx, h) or _deepest_area(ctx, h, rank) or _name_area(ctx, h)
             if area is not None and h.type not in ("LeadingGroup", "Company"):  # companies serve no area
                 add(h, "withinArea" if h.type == "Place" else "jurisdiction", area, h.start, h.end)
     # a people's tribunal belongs to the court that publishes the report (人民法庭 are its detached benches)
@@ -274,17 +285,19 @@ def relations(ctx: Context) -> list[Relation]:
     for h in hits:
         if h.type == "Initiative" and len(h.name) >= 3:
             programmes.setdefault(h.name, h)
+    order = {n: i for i, n in enumerate(programmes)}
+    longest = max(map(len, programmes), default=0)
     for h in hits:
         if h.type != "LeadingGroup":
             continue
-        for g in ctx.hits_in(h.start, h.end, {"Initiative"}):
+        for g in ctx.hits_in(h.start, h.end, _INITIATIVE):
             add(g, "leadBy", h, h.start, h.end)
-        for g in _named_inside(ctx, h, programmes):
+        for g in _named_inside(ctx, h, programmes, order, longest):
             add(g, "leadBy", h, h.start, h.end)
     # a programme whose name contains a document's name refers to it: 把民法典请回家
     for h in hits:
         if h.type == "Initiative":
-            for g in ctx.hits_in(h.start, h.end, {"NormativeDocument"}):
+            for g in ctx.hits_in(h.start, h.end, _DOCUMENT):
                 add(h, "references", g, h.start, h.end)
     # person of an organisation: 工作站的工作人员张浩, 党工委书记周立群 (a head)
     pub_name = ctx.doc.metadata.publisher
@@ -344,28 +357,26 @@ def _publisher_word(text: str, k: int, pub_name: str | None) -> bool:
     return word in ("局", "委", "办", "所", "院", "中心") or bool(pub_name and len(word) >= 2 and pub_name.endswith(word))
 
 
-class _ByStart:
-    """``by_start.get(pos, [])``: the hits starting at ``pos``, read from the context's sorted index."""
-
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-
-    def get(self, pos: int, default=None) -> list[Hit]:
-        return self.ctx.hits_at(pos)
-
-
-def _named_inside(ctx: Context, h: Hit, programmes: dict[str, Hit]) -> list[Hit]:
-    """Initiatives mentioned elsewhere whose name occurs inside ``h``'s name."""
+def _named_inside(ctx: Context, h: Hit, programmes: dict[str, Hit], order: dict[str, int], longest: int) -> list[Hit]:
+    """Initiatives mentioned elsewhere whose name occurs inside ``h``'s name, in the order of ``programmes``
+    (``order``: each name's place there; ``longest``: the longest name). The name's substrings are looked
+    up rather than every programme tried: linear in the number of programmes."""
     name = ctx.text[h.start : h.end].replace("“", "").replace("”", "")
-    return [g for n, g in programmes.items() if n in name and not (h.start <= g.start < h.end)]
+    found = {
+        name[i:j]
+        for i in range(len(name) - 2)
+        for j in range(i + 3, min(len(name), i + longest) + 1)
+        if name[i:j] in order
+    }
+    return [g for g in (programmes[n] for n in sorted(found, key=order.__getitem__)) if not (h.start <= g.start < h.end)]
 
 
-def _deepest_area(ctx: Context, h: Hit, by_start: _ByStart, rank: dict[str, int]) -> str | None:
+def _deepest_area(ctx: Context, h: Hit, rank: dict[str, int]) -> str | None:
     """The innermost of the areas a name starts with: 深圳市大鹏新区政法办公室 → 大鹏新区."""
     best = None
     pos = h.start
     while True:
-        nxt = [g for g in by_start.get(pos, []) if g.type in rank and g.end < h.end and g is not h]
+        nxt = [g for g in ctx.hits_at(pos) if g.type in rank and g.end < h.end and g is not h]
         if not nxt:
             break
         best = max(nxt, key=lambda g: g.end)
@@ -476,6 +487,8 @@ def _district(ctx: Context):
 
 _PILOT = re.compile(r"以([^，。；]{2,60}?)为(?:试点|示范点|示范|重点|突破口)")
 _SITE_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})(等)?(?:首批|第一批|第二批)?(?:(\d+|[一二三四五六七八九十两]+)个)?(社区|街道|村)")
+#: What follows a 、 inside a :data:`_SITE_LIST` match: Han characters, 、 and digits up to the area word.
+_SITE_LIST_REST = re.compile(r"[\u4e00-\u9fff、\d]*?(?:社区|街道|村)")
 _PARTICIPANT = re.compile(r"(?:引导|组织|动员|发动|鼓励|支持|吸纳|邀请|带动|联合|会同)(.{2,30}?)(?:深度|积极|全面|广泛|主动|定期)?(?:参与|开展|参加|坐班|入驻|进驻|共同)")
 _SITE_AT = re.compile(r"在([^，。；]{2,40}?)(?:建成|建设|设立|打造|开设|启用|设置|挂牌|揭牌|新建|成立)")
 _COVERS = re.compile(r"(?:涉及|覆盖|包括|惠及)([^，。；]{2,40}?)(?:等)?(?:\d+|[一二三四五六七八九十两]+)?个?(?:社区|街道|村|镇)")
@@ -488,13 +501,22 @@ _MEMBERS_LEAD = re.compile(r"等\d*个?(?:部门|单位)$")
 _VENUE = re.compile(r"在(.{2,20}?)(?:举行|举办|召开|开展|启动)")
 
 
+_LEADERS = frozenset({"PublicOrganisation", "LeadingGroup"})
+_INITIATIVE = frozenset({"Initiative"})
+_PLACE = frozenset({"Place"})
+_DOCUMENT = frozenset({"NormativeDocument"})
+
+
 def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
     text = ctx.text
     from .figures import chinese_number
 
     def first_after(pos: int, end: int, types: set[str]) -> Hit | None:
-        c = [h for h in ctx.hits_in(pos, end + 200) if h.start < end and h.type in types and h.resolution != "contextual-deixis"]
-        return min(c, key=lambda h: (h.start, -h.end)) if c else None
+        # the first by (start, -end): hits come by start, longest first
+        for h in ctx.starting(pos, end):
+            if h.end <= end + 200 and h.type in types and h.resolution != "contextual-deixis":
+                return h
+        return None
 
     def inside(s: int, e: int, types: set[str]) -> list[Hit]:
         # hits by start, longest first: one nested in an earlier one ends before that one's end
@@ -520,7 +542,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
                 add(init, "participant", p, m.start(), m.end())
             else:
                 add(init, "pilotArea", p, m.start(), m.end(), open_list=open_list)
-    for m in anchored(_SITE_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120, until=_AREA_WORD):
+    for m in anchored(_SITE_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120, until=_AREA_WORD, rest=_SITE_LIST_REST):
         e = m.end()
         facility = [h for h in ctx.hits_at(m.start(4)) + ctx.hits_at(e) if h.end > e and h.type in ("Place", "Initiative")]
         if not facility:
@@ -614,17 +636,23 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
                 add(obj, "leadBy", b, m.start(), obj.end)
     # a body at the head of a clause that runs a programme leads it: 文新司法所联合…开展“法律进网格”活动
     for m in re.finditer(r"(?:联合|牵头|组织|会同)[^，。；]{0,30}?开展", text):
+        lead = [h for h in ctx.hits_around(m.start() - 1, m.start()) if h.end == m.start() and h.type in _LEADERS]
+        if not lead:
+            continue
         cs, ce = ctx.clause(m.start())
-        lead = [h for h in ctx.hits_around(m.start() - 1, m.start()) if h.end == m.start() and h.start >= cs and h.type in ("PublicOrganisation", "LeadingGroup")]
-        obj = first_after(m.end(), ce, {"Initiative"})
+        lead = [h for h in lead if h.start >= cs]
+        obj = first_after(m.end(), ce, _INITIATIVE)
         if lead and obj is not None:
             add(obj, "leadBy", min(lead, key=lambda h: h.start), lead[0].start, obj.end)
     # a body that opens its clause and runs a programme leads it: 网安大队开展“净网2022”专项行动
     for m in _RUNS.finditer(text, ctx.body_start):
         adverb = _RUN_ADVERB.search(text, max(0, m.start() - 2), m.start())
         at = adverb.start() if adverb else m.start()
+        lead = [h for h in ctx.hits_around(at - 1, at) if h.end == at and h.type in _LEADERS and h.resolution != "contextual-deixis"]
+        if not lead:
+            continue
         cs, ce = ctx.clause(at)
-        lead = [h for h in ctx.hits_around(at - 1, at) if h.end == at and h.start >= cs and h.type in ("PublicOrganisation", "LeadingGroup") and h.resolution != "contextual-deixis"]
+        lead = [h for h in lead if h.start >= cs]
         if not lead:
             continue
         body = min(lead, key=lambda h: h.start)
@@ -636,7 +664,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
     # a place named inside a programme's name: 丰潭路沿线环境综合整治工程
     for h in hits:
         if h.type == "Initiative":
-            for g in ctx.hits_in(h.start, h.end, {"Place"}):
+            for g in ctx.hits_in(h.start, h.end, _PLACE):
                 add(h, "location", g, h.start, h.end)
     for m in _VENUE.finditer(text, ctx.body_start):
         places = inside(m.start(1), m.end(1), {"Place"} | AREA_TYPES)

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 from ..model import Mention, Observation, Ranking
-from .context import Context
+from .context import Context, Hit
 from .lexicon import CLASSIFIERS
 from .names import anchored
 
@@ -38,40 +38,54 @@ _FIGURE = re.compile(
     r"(?P<post>以上|左右|多)?"
 )
 #: Where a figure can be: its first digits (a figure's match starts at most 3 characters before them).
-_DIGITS = re.compile(r"\d+")
+#: Written ``\d\d*`` rather than ``\d+``: a pattern that opens with a character class lets the regex engine
+#: skip the other characters in a tight loop (``\d+`` is tried as a match at every position).
+_DIGITS = re.compile(r"\d\d*")
+#: Where a figure that starts before its digits can start: at a qualifier (约, 超过 …) or a digit.
+_FIGURE_LEAD = re.compile(r"[约近超逾不至达]|\d")
 _FIGURE_AHEAD = 40 + max(len(u) for u in CLASSIFIERS)
 _NAMED = frozenset({"Initiative", "PublicOrganisation", "LeadingGroup", "Honour", "Place", "NormativeDocument"})
 _MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
+_MULT_INT = {"万": 10000, "亿": 100000000, "千": 1000}
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|一共|^共|，共|共[走完开举办处受调化解排提接签发组培服收]")
+_NEGATED = re.compile(r"(未|没有|无)(发生|出现)$")
+_LEADERS = re.compile(r"^(其中|同时|并|共|累计|共计|此外|另外|全年|年内)+")
+#: The words before a figure that belong to its quote (约100人), and those after it (100人以上).
+_QUOTED_PRE = frozenset({"约", "近", "超过", "逾", "不少于", "至少", "不到", "不足"})
+_QUOTED_POST = frozenset({"以上", "左右", "多"})
+#: Whom or what a figure can be about.
+_ABOUT = frozenset({"PublicOrganisation", "LeadingGroup", "Company", "Initiative", "Community", "Subdistrict", "Place"})
+#: Integers with at most this many digits are exact in plain ``int`` arithmetic and well inside the
+#: decimal context's precision, so they skip the Decimal arithmetic (same values, same exponents).
+_SHORT_INT = 18
 
 
 def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
     """Every Arabic-numeral figure with a unit or %, outside names, dates, ordinals and rankings."""
     text = ctx.text
+    doc_id = ctx.doc.id
     out: list[Observation] = []
     taken = sorted(taken)
     tstarts = [a for a, _ in taken]
-    for m in anchored(_FIGURE, _DIGITS, text, ctx.body_start, back=3, ahead=_FIGURE_AHEAD):
-        s, e = m.span()
-        ns = m.start("num")
-        if ns > 0 and (text[ns - 1].isdigit() or text[ns - 1] in "第.-/:" or text[ns - 1].isascii() and text[ns - 1].isalpha()):
-            continue
-        if ctx.covered(ns, m.end("unit"), _NAMED):
+    for m in anchored(_FIGURE, _DIGITS, text, ctx.body_start, back=3, ahead=_FIGURE_AHEAD, lead=_FIGURE_LEAD):
+        ns = m.start(2)  # the number
+        if ns > 0:
+            c = text[ns - 1]
+            if c.isdigit() or c in "第.-/:" or c.isascii() and c.isalpha():
+                continue
+        ue = m.end(5)  # the unit
+        if ctx.covered(ns, ue, _NAMED):
             continue  # a figure inside a name: 15分钟品质生活圈
         k = bisect.bisect_right(tstarts, ns) - 1
+        s, e = m.span()
         if k >= 0 and ns < taken[k][1] or ctx.in_quotes(ns, e):
             continue
-        unit = m.group("unit")
-        if unit in ("%", "％"):
+        pre, num, mult, more, unit, post = m.groups()
+        if unit == "％":
             unit = "%"
-        value = Decimal(m.group("num").replace(",", ""))
         qualifier = "exact"
-        mult = m.group("mult")
-        if mult:
-            value *= _MULT[mult]
-            if "." in m.group("num"):
-                qualifier = "rounded"
-        pre, more, post = m.group("pre"), m.group("more"), m.group("post")
+        if mult and "." in num:
+            qualifier = "rounded"
         if pre in ("约", "近") or post == "左右":
             qualifier = "approx"
         elif more or post in ("以上", "多") or pre in ("超过", "逾"):
@@ -80,18 +94,18 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
             qualifier = "at-least"
         elif pre in ("不到", "不足"):
             qualifier = "less-than"
-        start = s if pre in ("约", "近", "超过", "逾", "不少于", "至少", "不到", "不足") else ns
-        end = e if post in ("以上", "左右") or post == "多" else m.end("unit")
+        start = s if pre in _QUOTED_PRE else ns
+        end = e if post in _QUOTED_POST else ue
         cs, _ce = ctx.clause(ns)
         before = text[cs:ns]
-        negated = bool(re.search(r"(未|没有|无)(发生|出现)$", before)) and value == 1
-        if negated:
-            value = Decimal(0)
-        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-        cumulative = bool(_CUMULATIVE.search(text[cs:ns]))
+        digits = num.replace(",", "") if "," in num else num
+        if "." not in digits and len(digits) <= _SHORT_INT:
+            n = int(digits) * _MULT_INT[mult] if mult else int(digits)
+            value = Decimal(0) if n == 1 and _NEGATED.search(before) else Decimal(n)
+        else:
+            value = _decimal_value(digits, mult, before)
         part, year = ctx.part(ns)
-        counts = re.sub(r"^(其中|同时|并|共|累计|共计|此外|另外|全年|年内)+", "", before).strip(" 　\u00a0")
-        counts = counts.rstrip("约近达到超过逾不少于至少")
+        counts = _LEADERS.sub("", before).strip(" 　\u00a0").rstrip("约近达到超过逾不少于至少")
         quote = text[start:end]
         out.append(
             Observation(
@@ -99,27 +113,46 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
                 unit=unit,
                 as_stated=quote,
                 qualifier=qualifier,
-                cumulative=cumulative,
+                cumulative=_CUMULATIVE.search(before) is not None,
                 counts=counts[-30:],
                 about=_about(ctx, cs, ns),
                 period=year if year else ctx.summary_year(),
                 part=part,
-                mentions=[Mention(ctx.doc.id, start, end, quote, "Observation")],
+                mentions=[Mention(doc_id, start, end, quote, "Observation")],
             )
         )
     return out
 
 
+def _decimal_value(digits: str, mult: str | None, before: str) -> Decimal:
+    """A figure's value by Decimal arithmetic: integral values without an exponent, others normalised;
+    "未发生1起" counts none."""
+    value = Decimal(digits)
+    if mult:
+        value *= _MULT[mult]
+    if value == 1 and _NEGATED.search(before):
+        value = Decimal(0)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def _about(ctx: Context, cs: int, pos: int) -> str | None:
-    types = {"PublicOrganisation", "LeadingGroup", "Company", "Initiative", "Community", "Subdistrict", "Place"}
-    hits = [h for h in ctx.hits_in(cs, pos, types) if h.resolution != "contextual-deixis"]
-    if not hits:
+    """The entity a figure at ``pos`` is about: the last named before it in its clause, else its sentence."""
+    best = _last_named(ctx.hits_in(cs, pos, _ABOUT))
+    if best is None:
         ss, _ = ctx.sentence(pos)
-        hits = [h for h in ctx.hits_in(ss, pos, types) if h.resolution != "contextual-deixis"]
-    if not hits:
-        return None
-    best = max(hits, key=lambda h: (h.end, h.end - h.start))
-    return best.key
+        best = _last_named(ctx.hits_in(ss, pos, _ABOUT))
+    return best.key if best is not None else None
+
+
+def _last_named(hits: list[Hit]) -> Hit | None:
+    """The hit ending last, the longest of those, the first of equals; contextual words (新区) do not count."""
+    best = None
+    for h in hits:
+        if h.resolution != "contextual-deixis" and (
+            best is None or h.end > best.end or h.end == best.end and h.start < best.start
+        ):
+            best = h
+    return best
 
 
 #: Every ranking and claim names its scope (全市, 全省 …): the patterns below are tried only around one.
@@ -131,6 +164,12 @@ _RANK_AMONG = re.compile(rf"(?P<scope>{SCOPES})[\u4e00-\u9fff]{{2,6}}?第(?P<n>\
 _HEAD_OF = re.compile(rf"(?:位居|稳居|位列|排在|居)?(?P<scope>{SCOPES})[\u4e00-\u9fff]{{0,6}}?(?:首位|榜首|第一位)")
 _TOP = re.compile(rf"(?:排在|位居|位列|进入|跻身|均居|居)?(?P<scope>{SCOPES})(?:排名)?前(?P<n>\d+|[一二三四五六七八九十]+)(?:名|位)?")
 _OF = re.compile(r"(?P<of>\d+|[一二三四五六七八九十]+)(?:项|个)(?:指标|考核指标|评价指标)?(?:中)?(?:有)?(?P<count>\d+|[一二三四五六七八九十]+)(?:项|个)$")
+#: Where a ranking or claim that starts before its scope word can start: at a verb (位居, 排在, 进入, 率先在 …)
+#: or at another scope word.
+_SCOPE_FIRST = "".join(sorted({w[0] for w in SCOPES.split("|")}))
+_HEAD_OF_LEAD = re.compile(f"[位稳排居{_SCOPE_FIRST}]")
+_TOP_LEAD = re.compile(f"[排位进跻均居{_SCOPE_FIRST}]")
+_FIRST_LEAD = re.compile(f"[率{_SCOPE_FIRST}]")
 _FIRST = re.compile(
     rf"(?P<scope>{SCOPES})(?P<kind>首个|首家|首批|第一个|第一家|首创|首次|首例|率先|唯一)"
     rf"|率先在(?P<scope2>{SCOPES})"
@@ -149,24 +188,25 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
         area = ctx.gaz.deixis(word, ctx.home)
         return f"{_type(area)}:{area.key}" if area is not None else None
 
-    for m in anchored(_RANK, _SCOPE, text, ctx.body_start, back=0, ahead=24):
+    scopes = list(_SCOPE.finditer(text, ctx.body_start))  # one scan for the four patterns
+    for m in anchored(_RANK, scopes, text, ctx.body_start, back=0, ahead=24):
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()
         out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
         taken.append(m.span())
-    for m in anchored(_RANK_AMONG, _SCOPE, text, ctx.body_start, back=0, ahead=24):
+    for m in anchored(_RANK_AMONG, scopes, text, ctx.body_start, back=0, ahead=24):
         if any(a <= m.start() < b for a, b in taken):
             continue
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()
         out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
         taken.append(m.span())
-    for m in anchored(_HEAD_OF, _SCOPE, text, ctx.body_start, back=2, ahead=12):
+    for m in anchored(_HEAD_OF, scopes, text, ctx.body_start, back=2, ahead=12, lead=_HEAD_OF_LEAD):
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()
         out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=1))
         taken.append(m.span())
-    for m in anchored(_TOP, _SCOPE, text, ctx.body_start, back=2, ahead=12):
+    for m in anchored(_TOP, scopes, text, ctx.body_start, back=2, ahead=12, lead=_TOP_LEAD):
         cs, _ = ctx.clause(m.start())
         before = text[cs : m.start()]
         of = _OF.search(before)
@@ -181,7 +221,7 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
             _ranking(ctx, "top", m, start, m.end(), scope_of, indicator, rank=chinese_number(m.group("n")), count=count, of=total)
         )
         taken.append((start, m.end()))
-    for m in anchored(_FIRST, _SCOPE, text, ctx.body_start, back=3, ahead=6):
+    for m in anchored(_FIRST, scopes, text, ctx.body_start, back=3, ahead=6, lead=_FIRST_LEAD):
         word = m.group("kind") or "率先"
         kind = "only" if word == "唯一" else "first"
         scope = m.group("scope") or m.group("scope2")

@@ -13,6 +13,8 @@ __all__ = ["suffix_regex", "name_start", "iter_suffix_names", "not_word_at", "an
 
 _BOUNDARY = frozenset(BOUNDARY_WORDS)
 _BOUNDARY_RE = re.compile("|".join(re.escape(w) for w in sorted(_BOUNDARY, key=lambda w: (-len(w), w))))
+#: For each boundary word, the name phrases holding it and where: (示范创建, 2) for 创建.
+_PHRASES_WITH = {w: tuple((p, p.find(w)) for p in NAME_PHRASES if w in p) for w in _BOUNDARY}
 #: Conjunctions that also occur inside official names (政法和社会工作局, 发展和改革局).
 _SOFT_CONJ = frozenset({"和", "与", "及"})
 MAX_NAME = 24
@@ -31,7 +33,27 @@ GENERIC_STEMS = frozenset(
 
 def suffix_regex(suffixes: Iterable[str]) -> re.Pattern[str]:
     """One alternation of ``suffixes``, longest first."""
-    return re.compile("|".join(re.escape(s) for s in sorted(set(suffixes), key=lambda s: (-len(s), s))))
+    words = sorted(set(suffixes), key=lambda s: (-len(s), s))
+    pattern = re.compile("|".join(re.escape(s) for s in words))
+    if pattern.pattern not in _OVERLAPS:
+        _OVERLAPS[pattern.pattern] = _overlaps(words)
+    return pattern
+
+
+#: For the patterns :func:`suffix_regex` made, by their source: where inside each suffix a longer one can start.
+_OVERLAPS: dict[str, dict[str, tuple[int, ...]]] = {}
+
+
+def _overlaps(words: list[str]) -> dict[str, tuple[int, ...]]:
+    """For each word, the offsets ``k`` at which another word can start and run past its end (its text
+    from ``k`` is a proper prefix of that word): 政法办公室 → (3,) for 公室…, 办公室 → () when no word starts
+    with 公室 or 室 and is longer."""
+    longest: dict[str, int] = {}  # every prefix of a word → the longest word it begins
+    for w in words:
+        for n in range(1, len(w) + 1):
+            if longest.get(w[:n], 0) < len(w):
+                longest[w[:n]] = len(w)
+    return {w: tuple(k for k in range(1, len(w)) if longest.get(w[k:], 0) > len(w) - k) for w in words}
 
 
 @lru_cache(maxsize=4096)
@@ -47,7 +69,12 @@ def _containing(suffix: str, words: tuple[str, ...]) -> tuple[tuple[str, int], .
 
 def not_word_at(text: str, start: int, end: int, words: Iterable[str] = NOT_ORG_WORDS) -> bool:
     """True when the suffix at ``[start, end)`` is part of one of ``words`` (格局, 中心城市, 部署 …)."""
-    for w, p in _containing(text[start:end], tuple(words)):
+    return _in_word(text, start, _containing(text[start:end], tuple(words)))
+
+
+def _in_word(text: str, start: int, found: tuple[tuple[str, int], ...]) -> bool:
+    """True when one of the words that hold a suffix (word, offset) is written around ``start``."""
+    for w, p in found:
         if text.startswith(w, start - p) and start - p >= 0:
             return True
     return False
@@ -78,7 +105,8 @@ def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME, quotes:
     cut = run_start
     for m in _BOUNDARY_RE.finditer(text, run_start, end_of_stem):
         i, w = m.start(), m.group()
-        if any(text.startswith(p, i - p.find(w)) for p in NAME_PHRASES if w in p):
+        phrases = _PHRASES_WITH[w]
+        if phrases and any(text.startswith(p, i - k) for p, k in phrases):
             continue
         if len(w) == 1 and (text[i : i + 2] in KEEP_WORDS or text[i - 1 : i + 1] in KEEP_WORDS):
             continue
@@ -117,15 +145,22 @@ def iter_suffix_names(
     """
     text = ctx.text
     nw = tuple(not_words)
+    nw_set = frozenset(nw)
+    overlaps = _OVERLAPS.get(pattern.pattern)  # None for other patterns: every offset is tried
+    containing: dict[str, tuple[tuple[str, int], ...]] = {}  # per suffix, the not-words holding it
     for m in pattern.finditer(text, ctx.body_start if start is None else start):
-        s, e, suffix = m.start(), m.end(), m.group()
+        s, e = m.span()
+        suffix = m.group()
         # a longer suffix overlapping this one wins: 政法办|公室 → 办公室
-        for p in range(s + 1, e):
-            m2 = pattern.match(text, p)
+        for k in overlaps[suffix] if overlaps is not None else range(1, e - s):
+            m2 = pattern.match(text, s + k)
             if m2 and m2.end() > e:
-                s, e, suffix = p, m2.end(), m2.group()
+                s, e, suffix = s + k, m2.end(), m2.group()
                 break
-        if not_word_at(text, s, e, nw) or text[e - 1 : e + 1] in nw or text[e - 1 : e + 2] in nw:
+        found = containing.get(suffix)
+        if found is None:
+            found = containing[suffix] = _containing(suffix, nw)
+        if _in_word(text, s, found) or text[e - 1 : e + 1] in nw_set or text[e - 1 : e + 2] in nw_set:
             continue
         start = name_start(ctx, s, quotes=quotes)
         stem = s - start
@@ -138,23 +173,30 @@ def iter_suffix_names(
 
 def anchored(
     pattern: re.Pattern[str],
-    anchor: re.Pattern[str],
+    anchor: re.Pattern[str] | list[re.Match[str]],
     text: str,
     start: int = 0,
     *,
     back: int = 5,
     ahead: int = 60,
     until: re.Pattern[str] | None = None,
+    lead: re.Pattern[str] | None = None,
+    rest: re.Pattern[str] | None = None,
 ):
     """``pattern.finditer(text, start)`` restricted to matches that contain an ``anchor`` match.
 
     The same matches, in the same order, for a pattern whose every match contains the anchor, starts at
     most ``back`` characters before it and ends within ``ahead`` after it (at a match of ``until`` when
-    given); far faster than trying the pattern at every character.
+    given); far faster than trying the pattern at every character. ``anchor`` may also be the list of its
+    matches from ``start``, to share one scan between several patterns. ``lead``, when given, matches where a
+    match can start before its anchor (a necessary condition, such as its possible first characters):
+    the positions before the first such place are not tried. ``rest``, when given, must match at the
+    anchor's end (up to where a match may end) for a match holding the anchor to be possible: a necessary
+    condition checked once per anchor, which spares the pattern's attempts where it fails.
     """
     last = start
     match = pattern.match
-    for a in anchor.finditer(text, start):
+    for a in anchor.finditer(text, start) if isinstance(anchor, re.Pattern) else anchor:
         at = a.start()
         if at < last:
             continue
@@ -164,8 +206,14 @@ def anchored(
             if u is None:
                 continue
             end = u.end() + 8
+        if rest is not None and rest.match(text, a.end(), end) is None:
+            continue
         # the leftmost match holding the anchor starts at most ``back`` characters before it
-        for p in range(max(last, at - back), at + 1):
+        lo = max(last, at - back)
+        if lead is not None and lo < at:
+            first = lead.search(text, lo, at)
+            lo = first.start() if first is not None else at
+        for p in range(lo, at + 1):
             m = match(text, p, end)
             if m is not None and m.end() > at:
                 last = m.end()
