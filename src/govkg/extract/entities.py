@@ -208,13 +208,15 @@ _LIST = re.compile(
 
 
 _COMMA = re.compile("、")
+#: What must follow a 、 of such a list: more items, then 社区/街道/村 (a necessary condition, checked first).
+_LIST_REST = re.compile(r"[\u4e00-\u9fff、\d]*?(?:社区|街道|村)")
 _AREA_WORD = re.compile("社区|街道|村")
 
 
 def _bare_lists(ctx: Context, within) -> None:
     """三溪、葵新、官湖、土洋等首批4个社区 → four communities named by their bare stems."""
     text = ctx.text
-    for m in anchored(_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120, until=_AREA_WORD):
+    for m in anchored(_LIST, _COMMA, text, ctx.body_start, back=4, ahead=120, until=_AREA_WORD, rest=_LIST_REST):
         suffix = m.group(3)
         level = "Community" if suffix in ("社区", "村") else "Subdistrict"
         pos = m.start(1)
@@ -666,7 +668,7 @@ def initiatives(ctx: Context) -> None:
         name = re.sub("^(新区|全市|全区|全省|全县|本区|本市)", "", raw)
         ctx.add(Hit(s, e, "Initiative", name, (raw,) if name != raw else ()))
     # numbered public hotlines: 12345市民热线, 12368诉讼服务热线
-    for m in _HOTLINE.finditer(text, ctx.body_start):
+    for m in anchored(_HOTLINE, _HOTLINE_ANCHOR, text, ctx.body_start, back=16, ahead=0):
         if not ctx.covered(m.start(), m.end()) and not ctx.in_quotes(m.start(), m.end()):
             ctx.add(Hit(m.start(), m.end(), "Initiative", m.group()))
     # party congresses: 党的十九大, 党的二十大
@@ -681,6 +683,7 @@ def initiatives(ctx: Context) -> None:
 
 
 _HOTLINE = re.compile(rf"(?<!\d)\d{{5,6}}{_HAN}{{0,10}}?热线")
+_HOTLINE_ANCHOR = re.compile("热线")
 _CONGRESS = re.compile(r"党的[一二三四五六七八九十]{1,3}大(?!会|力|量|型|批|项|部|幅|于)")
 
 
