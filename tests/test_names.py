@@ -116,3 +116,20 @@ def test_innermost_section_by_sweep_equals_a_backward_walk():
             k = __import__("bisect").bisect_right(starts, pos) - 1
             got = holders[k] if k >= 0 else None
             assert got is want, (pos, blocks)
+
+
+def test_suffix_trie_matches_the_longest_first_alternation():
+    from govkg.extract.lexicon import COMPANY_SUFFIXES, GROUP_SUFFIXES, ORG_SUFFIXES
+    from govkg.extract.names import _trie_pattern
+
+    words = sorted(set(ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES), key=lambda s: (-len(s), s))
+    plain = re.compile("|".join(re.escape(w) for w in words))
+    trie = re.compile(_trie_pattern(words))
+    rnd = random.Random(5)
+    chars = "".join(sorted(set("".join(words)))) + "的和在"
+    for _ in range(1500):
+        t = "".join(rnd.choice(chars) for _ in range(30))
+        assert [m.span() for m in trie.finditer(t)] == [m.span() for m in plain.finditer(t)], t
+        for p in range(0, 30, 4):
+            a, b = plain.match(t, p), trie.match(t, p)
+            assert (a and a.span()) == (b and b.span()), (t, p)

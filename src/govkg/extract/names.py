@@ -34,10 +34,31 @@ GENERIC_STEMS = frozenset(
 def suffix_regex(suffixes: Iterable[str]) -> re.Pattern[str]:
     """One alternation of ``suffixes``, longest first."""
     words = sorted(set(suffixes), key=lambda s: (-len(s), s))
-    pattern = re.compile("|".join(re.escape(s) for s in words))
+    pattern = re.compile(_trie_pattern(words))
     if pattern.pattern not in _OVERLAPS:
         _OVERLAPS[pattern.pattern] = _overlaps(words)
     return pattern
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching the longest of ``words`` at a position, as a trie (办(?:公室|事处)?):
+    the same matches as the alternation of the words longest first, with one comparison per character
+    instead of one attempt per word."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        kids = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not kids:
+            return ""
+        body = kids[0] if len(kids) == 1 and len(kids[0]) == 1 else "(?:" + "|".join(kids) + ")"
+        return body + "?" if "" in node else body  # children first: the longest word wins
+
+    return "|".join(re.escape(ch) + emit(trie[ch]) for ch in sorted(trie))
 
 
 #: For the patterns :func:`suffix_regex` made, by their source: where inside each suffix a longer one can start.
