@@ -12,7 +12,6 @@ from .lexicon import BOUNDARY_WORDS, KEEP_WORDS, NAME_PHRASES, NOT_ORG_WORDS
 __all__ = ["suffix_regex", "name_start", "iter_suffix_names", "not_word_at", "anchored"]
 
 _BOUNDARY = frozenset(BOUNDARY_WORDS)
-_BOUNDARY_RE = re.compile("|".join(re.escape(w) for w in sorted(_BOUNDARY, key=lambda w: (-len(w), w))))
 #: For each boundary word, the name phrases holding it and where: (示范创建, 2) for 创建.
 _PHRASES_WITH = {w: tuple((p, p.find(w)) for p in NAME_PHRASES if w in p) for w in _BOUNDARY}
 #: Conjunctions that also occur inside official names (政法和社会工作局, 发展和改革局).
@@ -59,6 +58,10 @@ def _trie_pattern(words: Iterable[str]) -> str:
         return body + "?" if "" in node else body  # children first: the longest word wins
 
     return "|".join(re.escape(ch) + emit(trie[ch]) for ch in sorted(trie))
+
+
+#: Boundary words, the longest at a position first.
+_BOUNDARY_RE = re.compile(_trie_pattern(_BOUNDARY))
 
 
 #: For the patterns :func:`suffix_regex` made, by their source: where inside each suffix a longer one can start.
