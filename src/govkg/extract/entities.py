@@ -178,6 +178,7 @@ def _subdistrict(ctx: Context, stem: str, within):
 
 _AREAS_AND_BODIES = AREA_TYPES | {"PublicOrganisation"}
 _NOT_AREA_ENDS = tuple(sorted(w for w in _NOT_AREA_STEMS if len(w) >= 2))
+_BOUNDARY_SET = frozenset(BOUNDARY_WORDS)
 
 
 def _area_stem_start(ctx: Context, suffix_start: int) -> int | None:
@@ -188,7 +189,7 @@ def _area_stem_start(ctx: Context, suffix_start: int) -> int | None:
     s = max(name_start(ctx, suffix_start, limit=6), floor)
     if suffix_start - s < 2 and suffix_start - 2 >= floor:
         two = text[suffix_start - 2 : suffix_start]
-        if all(is_han(c) for c in two) and not set(two) & _STOP_CHARS and two not in BOUNDARY_WORDS:
+        if all(is_han(c) for c in two) and not set(two) & _STOP_CHARS and two not in _BOUNDARY_SET:
             s = suffix_start - 2
     stem = text[s:suffix_start]
     if len(stem) > 4 and floor < s:
