@@ -262,6 +262,16 @@ def relations(ctx: Context) -> list[Relation]:
                 area = _full_name_area(ctx, h) or _deepest_area(ctx, h, rank) or _name_area(ctx, h)
             if area is not None and h.type not in ("LeadingGroup", "Company"):  # companies serve no area
                 add(h, "withinArea" if h.type == "Place" else "jurisdiction", area, h.start, h.end)
+    # the bodies ending at each position, by start: what ``hits_around(k - 1, k)`` ending at ``k`` gives of
+    # these types (the hits added meanwhile are areas)
+    bodies_ending: dict[int, list[Hit]] = {}
+    for h in hits:
+        if h.type in _BODIES:
+            at = bodies_ending.get(h.end)
+            if at is None:
+                bodies_ending[h.end] = [h]
+            else:
+                at.append(h)
     # a people's tribunal belongs to the court that publishes the report (人民法庭 are its detached benches)
     pub = ctx.doc.metadata.publisher or ""
     if pub.endswith("人民法院"):
@@ -276,7 +286,7 @@ def relations(ctx: Context) -> list[Relation]:
             areas_of.setdefault(k[0], set()).add(k[2])
     for h in hits:
         if h.type == "PublicOrganisation" and h.start > 0 and text[h.start - 1] == "、":
-            prev = [g for g in ctx.hits_around(h.start - 2, h.start - 1) if g.end == h.start - 1 and g.type == "PublicOrganisation"]
+            prev = [g for g in bodies_ending.get(h.start - 1, ()) if g.type == "PublicOrganisation"]
             if prev and h.key not in areas_of:
                 for area in sorted(areas_of.get(prev[0].key, ())):
                     add(h, "jurisdiction", area, prev[0].start, h.end)
@@ -313,7 +323,7 @@ def relations(ctx: Context) -> list[Relation]:
         if text[k : k + len(role)] != role:
             continue
         k2 = k - 1 if text[k - 1 : k] == "的" else k
-        orgs = [g for g in ctx.hits_around(k2 - 1, k2) if g.end == k2 and g.type in ("PublicOrganisation", "LeadingGroup", "Company")]
+        orgs = bodies_ending.get(k2, ())
         if not orgs and publisher is not None and _publisher_word(text, k, pub_name):
             orgs = [publisher]  # 局党组书记、局长王建新, 由分局政委刘卫东: the report's own office
         if orgs:
@@ -338,7 +348,7 @@ def relations(ctx: Context) -> list[Relation]:
                     add(h, "memberOf", g, h.start, g.end, role=post)
                 else:
                     add(g, "headedBy", h, h.start, g.end, role=post)
-    _pattern_relations(ctx, hits, add)
+    _pattern_relations(ctx, hits, add, bodies_ending)
     return out
 
 
@@ -502,12 +512,14 @@ _VENUE = re.compile(r"在(.{2,20}?)(?:举行|举办|召开|开展|启动)")
 
 
 _LEADERS = frozenset({"PublicOrganisation", "LeadingGroup"})
+_BODIES = frozenset({"PublicOrganisation", "LeadingGroup", "Company"})
 _INITIATIVE = frozenset({"Initiative"})
 _PLACE = frozenset({"Place"})
 _DOCUMENT = frozenset({"NormativeDocument"})
 
 
-def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
+def _pattern_relations(ctx: Context, hits: list[Hit], add, bodies_ending: dict[int, list[Hit]]) -> None:
+    """Relations stated by patterns; ``bodies_ending``: the :data:`_BODIES` hits ending at each position."""
     text = ctx.text
     from .figures import chinese_number
 
@@ -636,7 +648,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
                 add(obj, "leadBy", b, m.start(), obj.end)
     # a body at the head of a clause that runs a programme leads it: 文新司法所联合…开展“法律进网格”活动
     for m in re.finditer(r"(?:联合|牵头|组织|会同)[^，。；]{0,30}?开展", text):
-        lead = [h for h in ctx.hits_around(m.start() - 1, m.start()) if h.end == m.start() and h.type in _LEADERS]
+        lead = [h for h in bodies_ending.get(m.start(), ()) if h.type in _LEADERS]
         if not lead:
             continue
         cs, ce = ctx.clause(m.start())
@@ -648,7 +660,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add) -> None:
     for m in _RUNS.finditer(text, ctx.body_start):
         adverb = _RUN_ADVERB.search(text, max(0, m.start() - 2), m.start())
         at = adverb.start() if adverb else m.start()
-        lead = [h for h in ctx.hits_around(at - 1, at) if h.end == at and h.type in _LEADERS and h.resolution != "contextual-deixis"]
+        lead = [h for h in bodies_ending.get(at, ()) if h.type in _LEADERS and h.resolution != "contextual-deixis"]
         if not lead:
             continue
         cs, ce = ctx.clause(at)
