@@ -31,5 +31,16 @@ def test_last_named_in_is_last_named_of_hits_in():
         ctx = _context(rng, rng.randint(0, 40), flush=trial % 5 != 0)
         for lo in range(0, 85, 3):
             for pos in range(lo, 86, 2):
-                want = fg._last_named(ctx.hits_in(lo, pos, fg._ABOUT))
-                assert fg._last_named_in(ctx, lo, pos) is want, (lo, pos)
+                want = _last_named(ctx.hits_in(lo, pos, fg._ABOUT))
+                assert ctx.last_named_in(lo, pos, fg._ABOUT) is want, (lo, pos)
+
+
+def _last_named(hits: list) :
+    """The hit ending last, the longest of those, the first of equals; contextual words (新区) do not count."""
+    best = None
+    for h in hits:
+        if h.resolution != "contextual-deixis" and (
+            best is None or h.end > best.end or h.end == best.end and h.start < best.start
+        ):
+            best = h
+    return best

@@ -279,6 +279,32 @@ class Context:
                 out = _by_start(out + more) if out else more
         return out
 
+    def last_named_in(self, lo: int, pos: int, types: set[str] | frozenset[str]) -> Hit | None:
+        """Of the hits of ``types`` lying in ``[lo, pos)`` and written by name (not 新区/全市 words), the one
+        ending last; the longest of those; the first of equals. A scan back from ``pos`` that stops once no
+        earlier hit can end as late as the best so far (``reach``), so a long clause costs a few reads."""
+        if self._new.hits:  # hits added since the last flush: the plain query
+            best = None
+            for h in self.hits_in(lo, pos, types):
+                if h.resolution != "contextual-deixis" and (
+                    best is None or h.end > best.end or h.end == best.end and h.start < best.start
+                ):
+                    best = h
+            return best
+        run = self._main
+        hits, starts, reach = run.hits, run.starts, run.reach
+        first = bisect.bisect_left(starts, lo)
+        best = None
+        for i in range(bisect.bisect_left(starts, pos, first) - 1, first - 1, -1):
+            if best is not None and reach[i] < best.end:
+                break
+            h = hits[i]
+            if h.end <= pos and h.type in types and h.resolution != "contextual-deixis":
+                # scanning back, an equal (end, start) replaces the best: the first of equals wins
+                if best is None or h.end > best.end or h.end == best.end and h.start <= best.start:
+                    best = h
+        return best
+
     def covered(self, start: int, end: int, types: set[str] | frozenset[str] | None = None) -> bool:
         """True when a hit already covers ``[start, end)``."""
         for run in (self._main, self._new) if self._new.hits else (self._main,):

@@ -137,44 +137,12 @@ def _decimal_value(digits: str, mult: str | None, before: str) -> Decimal:
 
 def _about(ctx: Context, cs: int, pos: int) -> str | None:
     """The entity a figure at ``pos`` is about: the last named before it in its clause, else its sentence."""
-    best = _last_named_in(ctx, cs, pos)
+    best = ctx.last_named_in(cs, pos, _ABOUT)
     if best is None:
         ss, _ = ctx.sentence(pos)
         if ss < cs:  # the sentence holds no more hits before ``pos`` than the clause when it starts there
-            best = _last_named_in(ctx, ss, pos)
+            best = ctx.last_named_in(ss, pos, _ABOUT)
     return best.key if best is not None else None
-
-
-def _last_named_in(ctx: Context, lo: int, pos: int) -> Hit | None:
-    """``_last_named(ctx.hits_in(lo, pos, _ABOUT))``, by a scan back from ``pos`` through the settled run
-    of hits that stops once no earlier hit can end as late as the best so far (``reach[i]``: the furthest
-    end among the first ``i + 1`` hits). A figure's clause can hold many hits; the scan reads a few."""
-    if ctx._new.hits:  # hits added since the last flush (none while figures run): the plain query
-        return _last_named(ctx.hits_in(lo, pos, _ABOUT))
-    run = ctx._main
-    hits, starts, reach = run.hits, run.starts, run.reach
-    first = bisect.bisect_left(starts, lo)
-    best = None
-    for i in range(bisect.bisect_left(starts, pos, first) - 1, first - 1, -1):
-        if best is not None and reach[i] < best.end:
-            break
-        h = hits[i]
-        if h.end <= pos and h.type in _ABOUT and h.resolution != "contextual-deixis":
-            # scanning back, an equal (end, start) replaces the best: the first of equals wins
-            if best is None or h.end > best.end or h.end == best.end and h.start <= best.start:
-                best = h
-    return best
-
-
-def _last_named(hits: list[Hit]) -> Hit | None:
-    """The hit ending last, the longest of those, the first of equals; contextual words (新区) do not count."""
-    best = None
-    for h in hits:
-        if h.resolution != "contextual-deixis" and (
-            best is None or h.end > best.end or h.end == best.end and h.start < best.start
-        ):
-            best = h
-    return best
 
 
 #: Every ranking and claim names its scope (全市, 全省 …): the patterns below are tried only around one.
