@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 from ..model import Mention, Observation, Ranking
-from .context import Context, Hit
+from .context import Context
 from .lexicon import CLASSIFIERS
 from .names import anchored
 
