@@ -306,3 +306,30 @@ def test_court_reports_hotlines_and_systems():
     assert (court, "headedBy", "刘志强") in rel  # a post and a name on the report's signature line
     inits = _names(ex, "Initiative")
     assert {"12368诉讼服务热线", "认罪认罚从宽制度", "党史学习教育"} <= set(inits), inits
+
+
+def test_the_garbage_collector_is_paused_only_during_extraction(monkeypatch):
+    import gc
+
+    gx = __import__("sys").modules["govkg.extract"]
+    doc = read_report("葵涌司法所被授予“全国公共法律服务工作先进集体”荣誉称号。".encode("utf-8"))
+    seen = []
+    real = gx._publisher
+    monkeypatch.setattr(gx, "_publisher", lambda ctx: (seen.append(gc.isenabled()), real(ctx)))
+    assert gc.isenabled()
+    extract(doc)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        extract(doc)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
+
+    def boom(ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(gx, "_publisher", boom)
+    with pytest.raises(RuntimeError):
+        extract(doc)
+    assert gc.isenabled()
