@@ -23,7 +23,7 @@ from govkg.reader import read_report
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="0.25,1,4", help="sizes in MB of UTF-8 text")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5, help="runs per size; the fastest counts (shared machines are noisy)")
     ap.add_argument(
         "--source",
         choices=("bundled", "corpus"),
