@@ -333,3 +333,10 @@ def test_the_garbage_collector_is_paused_only_during_extraction(monkeypatch):
     with pytest.raises(RuntimeError):
         extract(doc)
     assert gc.isenabled()
+
+
+def test_both_sides_of_with_take_part_in_what_they_set_up():
+    ex = _ex("一、工作\n前黄派出所与前黄镇人民政府共同建立“反诈进村”积分制度，全年积分兑换300次。\n")
+    part = {(ex.entities[r.subject].name, ex.entities[r.object].name) for r in ex.relations if r.predicate == "participant"}
+    assert any(s == "反诈进村" and o.endswith("前黄派出所") for s, o in part), part
+    assert any(s == "反诈进村" and o.endswith("前黄镇人民政府") for s, o in part), part

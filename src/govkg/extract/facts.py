@@ -500,6 +500,7 @@ _SITE_LIST = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})(等
 #: What follows a 、 inside a :data:`_SITE_LIST` match: Han characters, 、 and digits up to the area word.
 _SITE_LIST_REST = re.compile(r"[\u4e00-\u9fff、\d]*?(?:社区|街道|村)")
 _PARTICIPANT = re.compile(r"(?:引导|组织|动员|发动|鼓励|支持|吸纳|邀请|带动|联合|会同)(.{2,30}?)(?:深度|积极|全面|广泛|主动|定期)?(?:参与|开展|参加|坐班|入驻|进驻|共同)")
+_WITH = re.compile(r"与([^，。；]{2,40}?)(?:共同|联合)?(?:建立|签订|共建|搭建|构建)")
 _SITE_AT = re.compile(r"在([^，。；]{2,40}?)(?:建成|建设|设立|打造|开设|启用|设置|挂牌|揭牌|新建|成立)")
 _COVERS = re.compile(r"(?:涉及|覆盖|包括|惠及)([^，。；]{2,40}?)(?:等)?(?:\d+|[一二三四五六七八九十两]+)?个?(?:社区|街道|村|镇)")
 _APPROVED = re.compile(r"经(.{2,20}?)(?:批复|批准|同意|认定|授权)")
@@ -565,6 +566,16 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add, bodies_ending: dict[i
         fac = max(facility, key=lambda h: h.end)
         for it in items:
             add(fac, "site", it, m.start(), fac.end, open_list=open_list)
+    # 前黄派出所与前黄镇人民政府共同建立“反诈进村”积分制度: both sides of 与 take part in what they set up
+    for m in _WITH.finditer(text, ctx.body_start):
+        _cs, ce = ctx.clause(m.end())
+        obj = first_after(m.end(), ce, {"Initiative"})
+        if obj is None:
+            continue
+        sides = inside(m.start(1), m.end(1), AGENTS)
+        sides += [h for h in ctx.hits_around(m.start() - 1, m.start()) if h.end == m.start() and h.type in AGENTS and h.resolution != "contextual-deixis"][:1]
+        for a in sides:
+            add(obj, "participant", a, min(a.start, m.start()), obj.end)
     for m in _PARTICIPANT.finditer(text, ctx.body_start):
         agents = inside(m.start(1), m.end(1), AGENTS)
         ss, se = ctx.sentence(m.end())
