@@ -13,6 +13,7 @@ import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from .atomic import write_atomic
 from .vocab import ENTITY_CLASS, GK, ITSRDF, NIF, ONTOLOGY_PATH, TIME
 
 __all__ = ["NODE_CLASSES", "SENTENCE_END", "to_networkx", "sentence_around", "write_graphml"]
@@ -258,8 +259,6 @@ def write_graphml(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
         H.add_node(n, **enc(a))
     for u, v, k, a in G.edges(keys=True, data=True):
         H.add_edge(u, v, key=k, **enc(a))
-    from .atomic import write_atomic
-
     buf = io.BytesIO()
     nx.write_graphml(H, buf, encoding="utf-8")
     return write_atomic(path, buf.getvalue())

@@ -9,6 +9,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from .atomic import write_atomic
 from .vocab import PREFIXES
 
 __all__ = ["FORMATS", "format_for", "dumps", "serialize", "load"]
@@ -137,8 +138,6 @@ def serialize(data: Dataset | Graph, path: str | os.PathLike[str], format: str |
     >>> serialize(Graph(), out).name
     'g.nt'
     """
-    from .atomic import write_atomic
-
     return write_atomic(path, dumps(data, format_for(path, format)))
 
 

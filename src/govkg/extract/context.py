@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 import heapq
-from bisect import bisect_left, bisect_right
 import re
-from operator import attrgetter
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from ..model import Document
 
@@ -89,7 +88,6 @@ class Context:
         self._blocks = sorted(
             (s for s in doc.sections if s.kind not in ("sentence", "paragraph")), key=lambda s: (s.start, -s.end)
         )
-        self._bstarts = [s.start for s in self._blocks]
         self._parts: tuple[list[int], list] | None = None  # see part()
 
     # -- quotes -------------------------------------------------------------------------------
@@ -105,7 +103,7 @@ class Context:
 
     def in_quotes(self, start: int, end: int) -> bool:
         """True when ``[start, end)`` lies inside a quoted span (not counting the marks)."""
-        i = bisect.bisect_right(self._qstarts, start) - 1
+        i = bisect_right(self._qstarts, start) - 1
         if i < 0:
             return False
         qs, qe = self._quoted[i]
@@ -124,7 +122,7 @@ class Context:
     # -- sentences and clauses ----------------------------------------------------------------
     def sentence(self, pos: int) -> tuple[int, int]:
         """The sentence span containing ``pos`` (falls back to the text between sentence marks)."""
-        i = bisect.bisect_right(self._sstarts, pos) - 1
+        i = bisect_right(self._sstarts, pos) - 1
         if i >= 0 and self._sent[i][0] <= pos < self._sent[i][1]:
             return self._sent[i]
         return self._between(_SENTENCE_MARK, pos)
@@ -153,7 +151,7 @@ class Context:
         marks = self._marks.get(mark)
         if marks is None:
             marks = self._marks[mark] = [m.start() for m in mark.finditer(self.text)]
-        i = bisect.bisect_left(marks, pos)
+        i = bisect_left(marks, pos)
         start = marks[i - 1] + 1 if i > 0 else 0
         end = marks[i] if i < len(marks) else len(self.text)
         return start, end
@@ -163,7 +161,7 @@ class Context:
         if self._parts is None:
             self._parts = _innermost(self._blocks)
         starts, blocks = self._parts
-        k = bisect.bisect_right(starts, pos) - 1
+        k = bisect_right(starts, pos) - 1
         best = blocks[k] if k >= 0 else None
         if best is None:
             return "summary", self.summary_year()
@@ -293,9 +291,9 @@ class Context:
             return best
         run = self._main
         hits, starts, reach = run.hits, run.starts, run.reach
-        first = bisect.bisect_left(starts, lo)
+        first = bisect_left(starts, lo)
         best = None
-        for i in range(bisect.bisect_left(starts, pos, first) - 1, first - 1, -1):
+        for i in range(bisect_left(starts, pos, first) - 1, first - 1, -1):
             if best is not None and reach[i] < best.end:
                 break
             h = hits[i]
@@ -361,7 +359,7 @@ class _Run:
         if not starts or hit.start > starts[-1]:
             k = len(starts)
         else:  # after the hits starting earlier, and after those at the same start that are as long
-            k = bisect.bisect_left(starts, hit.start)
+            k = bisect_left(starts, hit.start)
             while k < len(starts) and starts[k] == hit.start and hits[k].end >= hit.end:
                 k += 1
         if k == len(starts):
@@ -388,7 +386,7 @@ class _Run:
         out: list[Hit] = []
         i = 0
         for h in other.hits:
-            j = bisect.bisect_left(starts, h.start, i)
+            j = bisect_left(starts, h.start, i)
             while j < n and starts[j] == h.start and hits[j].end >= h.end:
                 j += 1
             out += hits[i:j]
@@ -400,17 +398,17 @@ class _Run:
     def discard(self, start: int, end: int) -> None:
         # reach stays an upper bound of the ends before each index, which is all the queries need
         starts = self.starts
-        i, j = bisect.bisect_left(starts, start), bisect.bisect_right(starts, start)
+        i, j = bisect_left(starts, start), bisect_right(starts, start)
         for k in reversed([k for k in range(i, j) if self.hits[k].end == end]):
             del self.hits[k], starts[k], self.reach[k]
 
     def starting(self, lo: int, hi: int, right: bool = False) -> list[Hit]:
         """Hits starting in ``[lo, hi)`` (``[lo, hi]`` when ``right``)."""
-        cut = bisect.bisect_right if right else bisect.bisect_left
-        return self.hits[bisect.bisect_left(self.starts, lo) : cut(self.starts, hi)]
+        cut = bisect_right if right else bisect_left
+        return self.hits[bisect_left(self.starts, lo) : cut(self.starts, hi)]
 
     def around(self, start: int, end: int) -> list[Hit]:
         """Hits overlapping ``[start, end)``."""
-        j = bisect.bisect_left(self.starts, end)
-        i = bisect.bisect_right(self.reach, start, 0, j)
+        j = bisect_left(self.starts, end)
+        i = bisect_right(self.reach, start, 0, j)
         return [h for h in self.hits[i:j] if h.end > start]
