@@ -7,6 +7,7 @@ import re
 from .context import Context, Hit, is_han
 from .lexicon import (
     COMPANY_SUFFIXES,
+    COURT_DIVISIONS,
     GROUP_SUFFIXES,
     HONOUR_SUFFIXES,
     INITIATIVE_SUFFIXES,
@@ -144,6 +145,7 @@ _NOT_ZONE_STEMS = ("国家级", "省级", "市级", "各类", "各级", "国家"
 
 def _zones(ctx: Context, within) -> None:
     text = ctx.text
+    city = ctx.gaz.deixis("全市", ctx.home) if ctx.home is not None else None
     for m in _ZONE.finditer(text, ctx.body_start):
         s, e = m.span()
         if ctx.covered(s, e) or ctx.in_quotes(s, e):
@@ -153,7 +155,6 @@ def _zones(ctx: Context, within) -> None:
         if not 2 <= len(stem) <= 5 or stem in _NOT_ZONE_STEMS or "级" in stem or "类" in stem or not all(is_han(c) for c in stem):
             continue  # 世界级滨海生态旅游度假区 describes a goal
         ctx.add(Hit(start, e, "District", text[start:e]))
-        city = ctx.gaz.deixis("全市", ctx.home) if ctx.home is not None else None
         for n in (2, 3):  # a district's short name heading the zone's name: 武进|国家高新技术产业开发区
             found = [
                 a for a in ctx.gaz.lookup(stem[:n], within=within)
@@ -275,7 +276,7 @@ _LEVEL_BODIES = frozenset(
 _ORG = suffix_regex(ORG_SUFFIXES + GROUP_SUFFIXES + COMPANY_SUFFIXES + ("党中央", "中央", "国务院", *_LEVEL_BODIES))
 _STANDALONE = frozenset({
     "党工委", "管委会", "最高院", "政法委", "政法办", "综治办", "信访办", "纪工委", "人大", "政协", "中央", "党中央", "国务院",
-    "立案庭", "执行庭", "民一庭", "民二庭", "民三庭", "刑一庭", "刑二庭", "刑事庭", "民事庭", "行政庭",
+    *COURT_DIVISIONS,
     *_LEVEL_BODIES,
     *(x for x in ORG_SUFFIXES if x.endswith("部") and len(x) >= 3),
 })
@@ -542,7 +543,6 @@ def documents(ctx: Context) -> None:
         ctx.add(Hit(s, e, "NormativeDocument", m.group(), ()))
 
 
-_INIT = suffix_regex(INITIATIVE_SUFFIXES + ("全会", "新模式", "三年行动", "大练兵", "主题教育", "学习教育", "教育整顿", "斗争", "制度", "长制", "票决制", "责任制", "承诺制", "采摘节", "文化节", "旅游节", "艺术节"))
 #: Suffixes that name a programme on their own (with the minimum stem length they need).
 _STRONG_INIT = {
     "专项斗争": 2, "专项行动": 2, "专项整治": 2, "专项治理": 2, "攻坚战": 2, "攻坚行动": 2, "百日行动": 2, "服务圈": 2,
@@ -550,7 +550,8 @@ _STRONG_INIT = {
     "三年行动": 2, "大练兵": 2, "主题教育": 2, "学习教育": 2, "教育整顿": 2, "斗争": 4, "制度": 4, "长制": 1, "票决制": 2, "责任制": 2, "承诺制": 2, "采摘节": 2, "文化节": 2,
     "旅游节": 2, "艺术节": 2,
 }
-_HONOUR_RE = suffix_regex(HONOUR_SUFFIXES)
+#: Every programme suffix: the lexicon's and the strong ones.
+_INIT = suffix_regex((*INITIATIVE_SUFFIXES, *_STRONG_INIT))
 _STRONG_RE = suffix_regex(_STRONG_INIT)
 #: What may follow a quoted series to make it one programme's name: “净化、绿化”城市品质提升行动.
 _SERIES_TAIL = re.compile(rf"(?:{_HAN}{{0,10}}?)(?:{_STRONG_RE.pattern})")

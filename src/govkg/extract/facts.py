@@ -272,13 +272,14 @@ def relations(ctx: Context) -> list[Relation]:
                 bodies_ending[h.end] = [h]
             else:
                 at.append(h)
+    # the report's own office, as written in its header
+    pub_name = ctx.doc.metadata.publisher
+    publisher = next((h for h in hits if h.type == "PublicOrganisation" and pub_name and text[h.start : h.end] == pub_name), None)
     # a people's tribunal belongs to the court that publishes the report (人民法庭 are its detached benches)
-    pub = ctx.doc.metadata.publisher or ""
-    if pub.endswith("人民法院"):
-        court = next((h for h in hits if h.type == "PublicOrganisation" and text[h.start : h.end] == pub), None)
+    if publisher is not None and pub_name.endswith("人民法院"):
         for h in hits:
-            if court is not None and h.type == "PublicOrganisation" and h.name.endswith("人民法庭"):
-                add(h, "subOrganizationOf", court, h.start, h.end)
+            if h.type == "PublicOrganisation" and h.name.endswith("人民法庭"):
+                add(h, "subOrganizationOf", publisher, h.start, h.end)
     # coordinated bodies share the area of the first: 新区党工委、管委会
     areas_of: dict[str, set[str]] = {}
     for k in seen:
@@ -310,8 +311,6 @@ def relations(ctx: Context) -> list[Relation]:
             for g in ctx.hits_in(h.start, h.end, _DOCUMENT):
                 add(h, "references", g, h.start, h.end)
     # person of an organisation: 工作站的工作人员张浩, 党工委书记周立群 (a head)
-    pub_name = ctx.doc.metadata.publisher
-    publisher = next((h for h in hits if h.type == "PublicOrganisation" and pub_name and ctx.text[h.start : h.end] == pub_name), None)
     for h in hits:
         if h.type != "Person":
             continue
@@ -439,6 +438,8 @@ def _full_name_area_uncached(ctx: Context, h: Hit) -> str | None:
 
 
 _BRANCH_SUFFIXES = ("分局", "分院", "支局")
+#: What follows a 街道/镇's short name in its bodies' names: 葵涌司法所, 葵涌办事处.
+_TOWN_BODIES = ("办事处", "司法所", "派出所", "街道", "镇")
 
 
 def _name_area(ctx: Context, h: Hit) -> str | None:
@@ -470,12 +471,12 @@ def _name_area_uncached(ctx: Context, h: Hit, cache: dict, ck: tuple[str, str]) 
             if (
                 h.type in ("PublicOrganisation", "LeadingGroup")
                 and named[0].level == "district"
-                and not raw[n:].startswith(("办事处", "司法所", "派出所", "街道", "镇", "律师", "公证"))
+                and not raw[n:].startswith((*_TOWN_BODIES, "律师", "公证"))
                 and ctx.home is not None
                 and (ctx.gaz.is_within(ctx.home, named[0]) or ctx.gaz.is_within(named[0], ctx.home))
             ):
                 return f"{LEVEL_TYPE[named[0].level]}:{named[0].key}"  # 武进交警大队 in a report of 武进区
-            if not raw[n:].startswith(("办事处", "司法所", "派出所", "街道", "镇")):
+            if not raw[n:].startswith(_TOWN_BODIES):
                 continue  # 大鹏所城: 大鹏 is also 大鹏新区
         for cand in (stem + "街道", stem + "镇"):
             for area in ctx.gaz.lookup(cand, within=_district(ctx)):
@@ -569,7 +570,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add, bodies_ending: dict[i
     # 前黄派出所与前黄镇人民政府共同建立“反诈进村”积分制度: both sides of 与 take part in what they set up
     for m in _WITH.finditer(text, ctx.body_start):
         _cs, ce = ctx.clause(m.end())
-        obj = first_after(m.end(), ce, {"Initiative"})
+        obj = first_after(m.end(), ce, _INITIATIVE)
         if obj is None:
             continue
         sides = inside(m.start(1), m.end(1), AGENTS)
@@ -681,7 +682,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add, bodies_ending: dict[i
         body = min(lead, key=lambda h: h.start)
         if text[cs : body.start].strip(" 　\u3000") not in ("", "同时", "此外", "其中", "全年"):
             continue  # the body must head the clause
-        obj = first_after(m.end(), ce, {"Initiative"})
+        obj = first_after(m.end(), ce, _INITIATIVE)
         if obj is not None:
             add(obj, "leadBy", body, body.start, obj.end)
     # a place named inside a programme's name: 丰潭路沿线环境综合整治工程

@@ -49,7 +49,7 @@ _MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
 _MULT_INT = {"万": 10000, "亿": 100000000, "千": 1000}
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|一共|^共|，共|共[走完开举办处受调化解排提接签发组培服收]")
 _NEGATED = re.compile(r"(未|没有|无)(发生|出现)$")
-_LEADERS = re.compile(r"^(其中|同时|并|共|累计|共计|此外|另外|全年|年内)+")
+_LEADING_WORDS = re.compile(r"^(其中|同时|并|共|累计|共计|此外|另外|全年|年内)+")
 #: The words before a figure that belong to its quote (约100人), and those after it (100人以上).
 _QUOTED_PRE = frozenset({"约", "近", "超过", "逾", "不少于", "至少", "不到", "不足"})
 _QUOTED_POST = frozenset({"以上", "左右", "多"})
@@ -105,7 +105,7 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
         else:
             value = _decimal_value(digits, mult, before)
         part, year = ctx.part(ns)
-        counts = _LEADERS.sub("", before).strip(" 　\u00a0").rstrip("约近达到超过逾不少于至少")
+        counts = _LEADING_WORDS.sub("", before).strip(" 　\u00a0").rstrip("约近达到超过逾不少于至少")
         quote = text[start:end]
         out.append(
             Observation(
@@ -179,18 +179,14 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
         return f"{_type(area)}:{area.key}" if area is not None else None
 
     scopes = list(_SCOPE.finditer(text, ctx.body_start))  # one scan for the four patterns
-    for m in anchored(_RANK, scopes, text, ctx.body_start, back=0, ahead=24):
-        cs, _ = ctx.clause(m.start())
-        indicator = text[cs : m.start()].strip()
-        out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
-        taken.append(m.span())
-    for m in anchored(_RANK_AMONG, scopes, text, ctx.body_start, back=0, ahead=24):
-        if any(a <= m.start() < b for a, b in taken):
-            continue
-        cs, _ = ctx.clause(m.start())
-        indicator = text[cs : m.start()].strip()
-        out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
-        taken.append(m.span())
+    for pattern in (_RANK, _RANK_AMONG):  # 全市排名第1, then 全市基层法院第2位 where no rank was read
+        for m in anchored(pattern, scopes, text, ctx.body_start, back=0, ahead=24):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            cs, _ = ctx.clause(m.start())
+            indicator = text[cs : m.start()].strip()
+            out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
+            taken.append(m.span())
     for m in anchored(_HEAD_OF, scopes, text, ctx.body_start, back=2, ahead=12, lead=_HEAD_OF_LEAD):
         cs, _ = ctx.clause(m.start())
         indicator = text[cs : m.start()].strip()

@@ -10,6 +10,7 @@ others; law short names follow the National People's Congress database (国家�
 from __future__ import annotations
 
 __all__ = [
+    "COURT_DIVISIONS",
     "ORG_SUFFIXES",
     "GROUP_SUFFIXES",
     "COMPANY_SUFFIXES",
@@ -28,6 +29,9 @@ __all__ = [
     "DEIXIS",
 ]
 
+#: Divisions of a people's court that are named on their own (立案庭, 民一庭): the court is the report's.
+COURT_DIVISIONS = ("立案庭", "执行庭", "民一庭", "民二庭", "民三庭", "刑一庭", "刑二庭", "刑事庭", "民事庭", "行政庭")
+
 #: Suffixes that end the name of a public body, longest first is applied by the matcher.
 ORG_SUFFIXES = (
     "人民政府", "政府", "办事处", "街道办", "党工委", "管委会", "党委", "党组", "工委", "政法委", "纪工委", "纪委",
@@ -42,8 +46,8 @@ ORG_SUFFIXES = (
     "联合会", "促进会", "基金会",
     "卫生院", "卫生室", "医院", "学校", "中学", "小学", "大学", "学院", "幼儿园", "敬老院", "养老院", "福利院",
     "督查室", "党支部", "党总支", "禁毒委", "编委", "防指", "实践站", "实践所", "养老服务综合体", "服务综合体", "党群服务中心",
-    # internal bodies of a people's court (人民法院组织法): 立案庭, 家事审判庭, 民一庭
-    "审判庭", "立案庭", "执行庭", "民一庭", "民二庭", "民三庭", "刑一庭", "刑二庭", "刑事庭", "民事庭", "行政庭", "执行局",
+    # internal bodies of a people's court (人民法院组织法): 家事审判庭, 执行局, and those named alone below
+    "审判庭", "执行局", *COURT_DIVISIONS,
 )
 
 GROUP_SUFFIXES = ("领导小组", "工作小组", "工作专班", "专班", "指挥部", "工作组", "联席会议")

@@ -18,14 +18,14 @@ _PHRASES_WITH = {w: tuple((p, p.find(w)) for p in NAME_PHRASES if w in p) for w 
 _SOFT_CONJ = frozenset({"和", "与", "及"})
 MAX_NAME = 24
 #: Level words that begin a body's name (镇派出所, 县司法局): after 和/与 they start a second body.
-_LEVEL_WORDS = ("镇", "县", "区", "市", "省", "乡", "街道")
+_LEVEL_STARTS = ("镇", "县", "区", "市", "省", "乡", "街道")
 _NUMERALS = frozenset("一二三四五六七八九十两几多百千万")
 _CLASSIFIER_CHARS = frozenset("个家所份场批项处次栋幢起宗人名位户件条类间座支")
 #: Stems that make a generic noun rather than a name: 街道司法所, 社区警务室, 各级党委.
 GENERIC_STEMS = frozenset(
     "街道 社区 各街道 各社区 基层 区级 市级 省级 县级 各级 镇 村 乡镇 各部门 各单位 相关 有关 上级 下级 本级 属地 "
     "专项工作 专项 工作 各 全 该 本 其 职能 主管 行业主管 成员 重点成员 驻区 区直 市直 各区 各镇 村居 居村 辖区 "
-    "区属 市属 县属 镇属 全镇 全县 全区 全市 全省 公办 民办 中小 各级各类 乡镇 县直 镇直 村级 "
+    "区属 市属 县属 镇属 全镇 全县 全区 全市 全省 公办 民办 中小 各级各类 县直 镇直 村级 "
     "农民专业 股份经济 经济 专业 农村集体经济 集体经济 农民".split()
 )
 
@@ -134,7 +134,7 @@ def name_start(ctx: Context, end_of_stem: int, *, limit: int = MAX_NAME, quotes:
             continue
         if len(w) == 1 and (text[i : i + 2] in KEEP_WORDS or text[i - 1 : i + 1] in KEEP_WORDS):
             continue
-        if w in _SOFT_CONJ and _starts_with_area(ctx, cut, i) and not text.startswith(_LEVEL_WORDS, i + len(w)):
+        if w in _SOFT_CONJ and _starts_with_area(ctx, cut, i) and not text.startswith(_LEVEL_STARTS, i + len(w)):
             continue
         if w == "新区":
             continue
