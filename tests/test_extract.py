@@ -200,7 +200,7 @@ def test_pilot_list_is_open_and_communities_are_named():
 
 def test_subdistrict_community_and_office_senses():
     ex = _ex("文新街道益乐社区成功创建省级“民主法治示范社区”。文新街道办事处综治中心的工作人员王芳获评“优秀网格员”。")
-    rel = {(ex.entities[r.subject].name, r.predicate, ex.entities[r.object].name) for r in ex.relations}
+    rel = _relation_names(ex)
     assert ("益乐社区", "withinArea", "文新街道") in rel
     assert any(r[:2] == ("王芳", "memberOf") and r[2].endswith("文新街道办事处综治中心") for r in rel)
     assert "文新街道" in _names(ex, "Subdistrict")
@@ -223,9 +223,18 @@ def test_report_without_header_still_works():
     assert ex.conferrals
 
 
+def _report(header: str, body: str, name: str):
+    return extract(read_report((header + body).encode("utf-8"), name=name))
+
+
+def _relation_names(ex) -> set[tuple[str, str, str]]:
+    """(subject name, predicate, object name) of every relation."""
+    return {(ex.entities[r.subject].name, r.predicate, ex.entities[r.object].name) for r in ex.relations}
+
+
 def _town_report(body: str):
     header = "【发布机构】西峡县丁河镇人民政府\n\n丁河镇2019年工作总结\n\n"
-    return extract(read_report((header + body).encode("utf-8"), name="town.txt"))
+    return _report(header, body, "town.txt")
 
 
 def test_village_common_nouns_are_not_villages():
@@ -248,7 +257,7 @@ def test_level_word_bodies_are_the_home_areas():
 def test_short_form_of_the_publisher_and_a_body_leading_its_programme():
     header = "发布机构：常州市公安局武进分局\n\n2022年工作总结\n\n"
     body = "一、工作\n武进分局反诈中心荣立集体二等功。网安大队开展“净网2022”专项行动。武进分局成立工作专班。\n"
-    ex = extract(read_report((header + body).encode("utf-8"), name="short.txt"))
+    ex = _report(header, body, "short.txt")
     orgs = {e.name: e for e in ex.entities.values() if e.type == "PublicOrganisation"}
     assert not any(n.endswith("分局") and n != "常州市公安局武进分局" for n in orgs), sorted(orgs)
     assert "武进分局" in orgs["常州市公安局武进分局"].aliases
@@ -264,9 +273,9 @@ def test_zones_branches_and_the_publishers_own_posts():
         "一、工作\n武进区各派出所为武进国家高新技术产业开发区企业提供上门服务。成立由分局政委刘卫东任组长的专项打击工作领导小组。"
         "以湖塘派出所、礼嘉派出所为试点，推行“一村一警务助理”。为世界级滨海生态旅游度假区建设护航。\n"
     )
-    ex = extract(read_report((header + body).encode("utf-8"), name="zones.txt"))
+    ex = _report(header, body, "zones.txt")
     names = {e.name: e for e in ex.entities.values()}
-    rel = {(ex.entities[r.subject].name, r.predicate, ex.entities[r.object].name) for r in ex.relations}
+    rel = _relation_names(ex)
     assert names["武进国家高新技术产业开发区"].type == "District"
     assert ("武进国家高新技术产业开发区", "withinArea", "武进区") in rel
     assert not any("世界级" in n for n in names)  # a goal, not a zone
@@ -296,9 +305,9 @@ def test_court_reports_hotlines_and_systems():
         "一、工作回顾\n章丘法院执行局局长李国栋带队开展执行攻坚。刁镇人民法庭设立“法官驿站”。"
         "开通12368诉讼服务热线，落实认罪认罚从宽制度，扎实开展党史学习教育。\n"
     )
-    ex = extract(read_report((header + body).encode("utf-8"), name="court.txt"))
+    ex = _report(header, body, "court.txt")
     names = {e.name: e for e in ex.entities.values()}
-    rel = {(ex.entities[r.subject].name, r.predicate, ex.entities[r.object].name) for r in ex.relations}
+    rel = _relation_names(ex)
     court = "济南市章丘区人民法院"
     assert "章丘法院" in names[court].aliases  # a district's short name before 法院
     assert ("章丘法院执行局", "subOrganizationOf", court) in rel
