@@ -21,6 +21,16 @@ from govkg.pipeline import bundled_report
 from govkg.reader import read_report
 
 
+def sample_text(source: str) -> tuple[str, str]:
+    """(header, body) to repeat: the bundled report's, plus for "corpus" the visible text of every test report."""
+    base = bundled_report().read_bytes().decode("utf-8")
+    header, body = base[: base.index("\n\n", 300)], base[base.index("\n\n", 300) :]
+    if source == "corpus":  # headers of the other reports included
+        corpus = sorted((Path(__file__).parent.parent / "tests" / "corpus").iterdir())
+        body += "".join("\n\n" + read_report(p).text for p in corpus if p.is_file())
+    return header, body
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="0.25,1,4", help="sizes in MB of UTF-8 text")
@@ -36,11 +46,7 @@ def main() -> None:
     gaz = Gazetteer.default()
     extract(read_report(bundled_report()), gazetteer=gaz)  # warm the name indices
     print(f"gazetteer load + first extraction: {time.perf_counter() - t0:.2f} s (one-time)")
-    base = bundled_report().read_bytes().decode("utf-8")
-    header, body = base[: base.index("\n\n", 300)], base[base.index("\n\n", 300) :]
-    if args.source == "corpus":  # visible text of every test report, headers included after the first
-        corpus = sorted((Path(__file__).parent.parent / "tests" / "corpus").iterdir())
-        body += "".join("\n\n" + read_report(p).text for p in corpus if p.is_file())
+    header, body = sample_text(args.source)
     print(f"source: {args.source}, {len(body):,} characters of body text repeated")
     rows = []
     for mb in (float(s) for s in args.sizes.split(",")):
