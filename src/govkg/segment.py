@@ -406,8 +406,11 @@ def segment(
     return tuple(sorted(out, key=lambda x: (x.start, _ORDER[x.kind], -x.end)))
 
 
+#: A plan heading's line with its year. The white space runs are possessive (``*+``): giving back part of a
+#: run cannot help a match (a year never starts at a space or a marker), and without them a long line of
+#: white space is retried at every split between the two runs (quadratic in its length).
 _PLAN_YEAR_LINE = re.compile(
-    rf"^[ \t\u3000]*(?:第[{_NUMS}]{{1,3}}部分|[{_NUMS}]{{1,3}}[、.．]|[（(][{_NUMS}]{{1,3}}[)）])?[ \u3000]*"
+    rf"^[ \t\u3000]*+(?:第[{_NUMS}]{{1,3}}部分|[{_NUMS}]{{1,3}}[、.．]|[（(][{_NUMS}]{{1,3}}[)）])?[ \u3000]*+"
     r"[^\n。，,]{0,20}?(20\d\d)年(?:度)?[^\n。，,]{0,12}?(?:思路|计划|打算|安排|要点|重点|任务)[^\n。，,]{0,10}$",
     re.MULTILINE,
 )
