@@ -49,7 +49,12 @@ _MULT = {"万": Decimal(10000), "亿": Decimal(100000000), "千": Decimal(1000)}
 _MULT_INT = {"万": 10000, "亿": 100000000, "千": 1000}
 _CUMULATIVE = re.compile(r"累计|共计|总计|合计|一共|^共|，共|共[走完开举办处受调化解排提接签发组培服收]")
 _NEGATED = re.compile(r"(未|没有|无)(发生|出现)$")
-_LEADING_WORDS = re.compile(r"^(其中|同时|并|共|累计|共计|此外|另外|全年|年内)+")
+_LEADING_WORDS = re.compile(r"(其中|同时|并|共|累计|共计|此外|另外|全年|年内)+")
+#: The most characters _NEGATED can match (没有发生): it is searched in that many before a figure.
+_NEGATED_LEN = 4
+#: What a figure's counted words are stripped of: blanks on both sides, then qualifiers on the right.
+_BLANKS = frozenset(" 　\u00a0")
+_QUALIFIER_CHARS = frozenset("约近达到超过逾不少于至少")
 #: The words before a figure that belong to its quote (约100人), and those after it (100人以上).
 _QUOTED_PRE = frozenset({"约", "近", "超过", "逾", "不少于", "至少", "不到", "不足"})
 _QUOTED_POST = frozenset({"以上", "左右", "多"})
@@ -67,6 +72,7 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
     out: list[Observation] = []
     taken = sorted(taken)
     tstarts = [a for a, _ in taken]
+    clauses: dict[int, tuple[int, int | float]] = {}  # clause start → _clause_facts
     for m in anchored(_FIGURE, _DIGITS, text, ctx.body_start, back=3, ahead=_FIGURE_AHEAD, lead=_FIGURE_LEAD):
         ns = m.start(2)  # the number
         if ns > 0:
@@ -96,16 +102,20 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
             qualifier = "less-than"
         start = s if pre in _QUOTED_PRE else ns
         end = e if post in _QUOTED_POST else ue
-        cs, _ce = ctx.clause(ns)
-        before = text[cs:ns]
+        cs, ce = ctx.clause(ns)
+        # The clause before the figure is read through bounded windows and per-clause facts, never copied
+        # whole: a clause without punctuation can hold thousands of figures.
+        tail = text[ns - _NEGATED_LEN if ns - _NEGATED_LEN > cs else cs : ns]  # enough for _NEGATED
         digits = num.replace(",", "") if "," in num else num
         if "." not in digits and len(digits) <= _SHORT_INT:
             n = int(digits) * _MULT_INT[mult] if mult else int(digits)
-            value = Decimal(0) if n == 1 and _NEGATED.search(before) else Decimal(n)
+            value = Decimal(0) if n == 1 and _NEGATED.search(tail) else Decimal(n)
         else:
-            value = _decimal_value(digits, mult, before)
+            value = _decimal_value(digits, mult, tail)
         part, year = ctx.part(ns)
-        counts = _LEADING_WORDS.sub("", before).strip(" 　\u00a0").rstrip("约近达到超过逾不少于至少")
+        clause = clauses.get(cs)
+        if clause is None:
+            clause = clauses[cs] = _clause_facts(text, cs, ce)
         quote = text[start:end]
         out.append(
             Observation(
@@ -113,8 +123,8 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
                 unit=unit,
                 as_stated=quote,
                 qualifier=qualifier,
-                cumulative=_CUMULATIVE.search(before) is not None,
-                counts=counts[-30:],
+                cumulative=clause[1] <= ns or ns > cs and text[cs] == "共",
+                counts=_counts(text, clause[0], ns),
                 about=_about(ctx, cs, ns),
                 period=year if year else ctx.summary_year(),
                 part=part,
@@ -122,6 +132,35 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
             )
         )
     return out
+
+
+def _clause_facts(text: str, cs: int, ce: int) -> tuple[int, int | float]:
+    """For the clause ``[cs, ce)``: where a figure's counted words can start (after the leading words and
+    blanks that ``_LEADING_WORDS`` and ``strip`` drop), and where the first cumulative word (累计, 共计 …)
+    ends (infinity when there is none).
+
+    A figure's number is a digit, which neither run can cross, so both hold for every figure in the
+    clause: a word of ``_CUMULATIVE`` lies in the clause before a figure exactly when the first one ends
+    by then (they are all two characters long, but for a 共 opening the clause, which the caller checks).
+    """
+    m = _LEADING_WORDS.match(text, cs, ce)
+    a = m.end() if m else cs
+    while a < ce and text[a] in _BLANKS:
+        a += 1
+    c = _CUMULATIVE.search(text, cs, ce)
+    return a, (c.end() if c else float("inf"))
+
+
+def _counts(text: str, a: int, ns: int) -> str:
+    """What a figure at ``ns`` counts: ``_LEADING_WORDS.sub("", before).strip(blanks).rstrip(qualifiers)``
+    of the clause text ``before`` it, to its last 30 characters; ``a`` is where the leading run ends
+    (:func:`_clause_facts`). Computed by offsets, so its cost does not grow with the clause."""
+    b = ns
+    while b > a and text[b - 1] in _BLANKS:
+        b -= 1
+    while b > a and text[b - 1] in _QUALIFIER_CHARS:
+        b -= 1
+    return text[b - 30 if b - 30 > a else a : b]
 
 
 def _decimal_value(digits: str, mult: str | None, before: str) -> Decimal:
