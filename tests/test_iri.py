@@ -115,17 +115,23 @@ def test_collisions_get_key_hash_suffix():
 def test_document_and_fact_iris():
     d = Document("x", "正文。", "<stdin>", "ab" * 32, metadata=Metadata(index_number="1144 0300/2021-00058"))
     doc = I.document_iri(d)
-    assert str(doc) == ID + "doc/1144%200300/2021-00058"
+    key = "1144%200300/2021-00058/" + "ab" * 6
+    assert str(doc) == ID + "doc/" + key
+    # the same 索引号 with another text is another document
+    other = Document("x", "正文二。", "<stdin>", "cd" * 32, metadata=d.metadata)
+    assert I.document_iri(other) != doc
     plain = Document("x", "正文。", "<stdin>", "ab" * 32)
     assert str(I.document_iri(plain)) == ID + "doc/sha256-" + "ab" * 8
     assert str(I.mention_iri(doc, 3, 7)) == str(doc) + "/text#char=3,7"
-    assert str(I.observation_iri(doc, 3, 7)) == ID + "obs/1144%200300/2021-00058/3-7"
-    assert str(I.ranking_iri(doc, 3, 7)) == ID + "rank/1144%200300/2021-00058/3-7"
-    assert str(I.plan_iri(doc, 2)) == ID + "plan/1144%200300/2021-00058/2"
+    assert str(I.observation_iri(doc, 3, 7)) == ID + f"obs/{key}/3-7"
+    assert str(I.ranking_iri(doc, 3, 7)) == ID + f"rank/{key}/3-7"
+    assert str(I.plan_iri(doc, 2)) == ID + f"plan/{key}/2"
     assert str(I.period_iri(2020)) == ID + "period/2020"
-    c = I.conferral_iri("r", "h", 2020)
-    assert str(c) == ID + "conferral/2020/" + I.hashlib.sha1(b"r|h|2020").hexdigest()[:10]
-    assert "/conferral/na/" in str(I.conferral_iri("r", "h", None))
-    s = I.statement_iri("s", "p", "o")
-    assert str(s) == ID + "stmt/" + I.hashlib.sha1(b"s|p|o").hexdigest()[:12]
+    # conferrals and relation statements belong to the report that states them
+    c = I.conferral_iri(doc, "r", "h", 2020)
+    assert str(c) == ID + f"conferral/{key}/" + I.hashlib.sha1(b"r|h|2020").hexdigest()[:10]
+    assert I.conferral_iri(doc, "r", "h", None) != c
+    assert I.conferral_iri(I.document_iri(plain), "r", "h", 2020) != c
+    s = I.statement_iri(doc, "s", "p", "o")
+    assert str(s) == ID + f"stmt/{key}/" + I.hashlib.sha1(b"s|p|o").hexdigest()[:12]
     assert str(I.concept_iri("indicator", "走访房屋")) == "https://w3id.org/govkg/concept/indicator/zou-fang-fang-wu"

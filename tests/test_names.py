@@ -100,7 +100,7 @@ def test_hit_queries_agree_with_brute_force():
 def test_innermost_section_by_sweep_equals_a_backward_walk():
     from collections import namedtuple
 
-    from govkg.extract.context import _innermost
+    from govkg.model import innermost as _innermost
 
     Block = namedtuple("Block", "start end part year")
     rnd = random.Random(11)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Mapping
 from urllib.parse import quote
 
@@ -12,7 +13,7 @@ from pypinyin import Style, lazy_pinyin
 from rdflib import URIRef
 
 from .errors import ExtractionError
-from .model import Document, Entity
+from .model import Document, Entity, Extraction
 from .vocab import CONCEPT, ID
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "slug",
     "entity_iri",
     "mint_entity_iris",
+    "scope_of",
     "document_iri",
     "doc_path",
     "text_iri",
@@ -53,6 +55,7 @@ OVERRIDES: dict[str, tuple[str, ...]] = {
 _CHONG_BEFORE = ("社区", "街道", "村", "镇", "口")
 
 _MAX = 60
+_OVERRIDE_ORDER = sorted(OVERRIDES, key=len, reverse=True)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SAFE = "/-._~!$&'()*+,;=:@"
 
@@ -73,7 +76,7 @@ def _syllables(name: str) -> list[str]:
 
     i = 0
     while i < len(name):
-        for phrase in sorted(OVERRIDES, key=len, reverse=True):
+        for phrase in _OVERRIDE_ORDER:
             if name.startswith(phrase, i):
                 flush()
                 out.extend(OVERRIDES[phrase])
@@ -101,6 +104,7 @@ def _syllables(name: str) -> list[str]:
     return [s.replace("ü", "v") for s in out if s]
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(name: str) -> str:
     """Pinyin slug of a Chinese name: syllables joined by ``-``, ASCII kept (lowercased).
 
@@ -183,12 +187,46 @@ def _strip_ancestors(name: str, ancestors: list[Entity], *, stems: bool) -> str:
     return name
 
 
-def entity_iri(entity: Entity, entities: Mapping[str, Entity], *, _seen: frozenset[str] = frozenset()) -> URIRef:
+#: Types whose names repeat across the country (江苏路社区 in 南京 and in 徐州, two 王建国): without a code or a
+#: parent they are scoped by the report's area (see :func:`scope_of`), never merged across places.
+SCOPED_TYPES = frozenset({"Subdistrict", "Community", "Place", "Person"})
+
+
+def scope_of(extraction: Extraction) -> str:
+    """The path that scopes a report's uncoded, parentless places and people.
+
+    The key of the report's home area (its division code, or a path for a functional area) when one was
+    found; else ``by/{slug of the publisher}``; else ``doc/{sha256 prefix}`` (the report alone). It depends on
+    the report only, so its IRIs are the same whatever else is built with it.
+
+    Examples
+    --------
+    >>> from govkg.model import Document, Extraction, Metadata
+    >>> scope_of(Extraction(Document("d", "x", "-", "ab" * 32), home="440307"))
+    '440307'
+    >>> scope_of(Extraction(Document("d", "x", "-", "ab" * 32, metadata=Metadata(publisher="某某街道办事处"))))
+    'by/mou-mou-jie-dao-ban-shi-chu'
+    >>> scope_of(Extraction(Document("d", "x", "-", "ab" * 32)))
+    'doc/abababababab'
+    """
+    if extraction.home:
+        return extraction.home
+    publisher = (extraction.document.metadata.publisher or "").strip()
+    if publisher:
+        return "by/" + slug(publisher)
+    return "doc/" + extraction.document.sha256[:12]
+
+
+def entity_iri(
+    entity: Entity, entities: Mapping[str, Entity], *, scope: str = "", _seen: frozenset[str] = frozenset()
+) -> URIRef:
     """The IRI of an entity, from its type, canonical name and parent chain.
 
     Precedence: ``attrs["iri"]``; ``attrs["uscc"]`` → ``org/uscc/{USCC}``; a 6-digit ``attrs["code"]`` of an
     area → ``area/{code}`` (9/12-digit codes are stored as gk:divisionCode, not put in the IRI, so IRIs do not
     change when such codes are found later); Country → ``area/cn``; otherwise type prefix + parent path + slug.
+    Subdistricts, communities, places and people with neither a code nor a parent take ``scope`` (the report's
+    area, :func:`scope_of`) as their parent path.
 
     Examples
     --------
@@ -221,11 +259,14 @@ def entity_iri(entity: Entity, entities: Mapping[str, Entity], *, _seen: frozens
         if entity.key in _seen or entity.parent == entity.key:
             raise ExtractionError(f"entity {entity.key!r} is its own ancestor")
         parent = entities[entity.parent]
-        parent_iri = str(entity_iri(parent, entities, _seen=_seen | {entity.key}))
+        parent_iri = str(entity_iri(parent, entities, scope=scope, _seen=_seen | {entity.key}))
         p: Entity | None = parent
         while p is not None and p.key not in {a.key for a in ancestors}:
             ancestors.append(p)
             p = entities.get(p.parent) if p.parent else None
+
+    elif scope and entity.type in SCOPED_TYPES and not code:
+        parent_iri = str(ID[f"scope/{_enc(scope)}"])
 
     prefix = _PREFIX[entity.type]
     if entity.type == "Person":
@@ -240,13 +281,14 @@ def entity_iri(entity: Entity, entities: Mapping[str, Entity], *, _seen: frozens
     return ID[f"{prefix}/{slug(name)}"]
 
 
-def mint_entity_iris(entities: Mapping[str, Entity]) -> dict[str, URIRef]:
-    """IRIs for every entity of an extraction, keyed by entity key.
+def mint_entity_iris(entities: Mapping[str, Entity], *, scope: str = "") -> dict[str, URIRef]:
+    """IRIs for every entity of an extraction, keyed by entity key (``scope``: see :func:`entity_iri`).
 
-    Two different entities that would get the same IRI both get a ``--{sha1(key)[:6]}`` suffix
-    (entities with an explicit ``attrs["iri"]`` keep theirs and must not collide).
+    Two different entities of one report that would get the same IRI both get a ``--{sha1(key)[:6]}`` suffix
+    (entities with an explicit ``attrs["iri"]`` keep theirs and must not collide). This looks at one report
+    only, so a report's IRIs never depend on the other reports of a corpus.
     """
-    out = {key: entity_iri(e, entities) for key, e in sorted(entities.items())}
+    out = {key: entity_iri(e, entities, scope=scope) for key, e in sorted(entities.items())}
     by_iri: dict[URIRef, list[str]] = {}
     for key, iri in out.items():
         by_iri.setdefault(iri, []).append(key)
@@ -261,18 +303,21 @@ def mint_entity_iris(entities: Mapping[str, Entity]) -> dict[str, URIRef]:
 
 
 def document_iri(doc: Document) -> URIRef:
-    """``doc/{索引号}`` when the header has one, else ``doc/sha256-{first 16 hex}``.
+    """``doc/{索引号}/{first 12 hex of the text's sha256}`` when the header has one, else ``doc/sha256-{16 hex}``.
+
+    A document is keyed by its content: two pages that share a 索引号 (a portal's copy-paste, a revised
+    version) stay two documents, and a report's IRI never depends on what else is built with it.
 
     Examples
     --------
     >>> from govkg.model import Document, Metadata
     >>> d = Document("x", "正文。", "<stdin>", "ab" * 32, metadata=Metadata(index_number="1144/2021-00058"))
     >>> str(document_iri(d))
-    'https://w3id.org/govkg/id/doc/1144/2021-00058'
+    'https://w3id.org/govkg/id/doc/1144/2021-00058/abababababab'
     """
     index = (doc.metadata.index_number or "").strip()
     if index:
-        return ID["doc/" + _enc(index)]
+        return ID[f"doc/{_enc(index)}/{doc.sha256[:12]}"]
     return ID["doc/sha256-" + doc.sha256[:16]]
 
 
@@ -296,10 +341,10 @@ def mention_iri(doc_iri: str, start: int, end: int) -> URIRef:
     return URIRef(f"{doc_iri}/text#char={start},{end}")
 
 
-def conferral_iri(recipient: str, honour: str, year: int | None) -> URIRef:
-    """``conferral/{year or na}/{sha1(recipient|honour|year)[:10]}``."""
+def conferral_iri(doc_iri: str, recipient: str, honour: str, year: int | None) -> URIRef:
+    """``conferral/{doc key}/{sha1(recipient|honour|year)[:10]}``: a conferral belongs to the report stating it."""
     y = "" if year is None else str(year)
-    return ID[f"conferral/{y or 'na'}/{_sha1(f'{recipient}|{honour}|{y}')[:10]}"]
+    return ID[f"conferral/{doc_path(doc_iri)}/{_sha1(f'{recipient}|{honour}|{y}')[:10]}"]
 
 
 def observation_iri(doc_iri: str, start: int, end: int) -> URIRef:
@@ -317,9 +362,9 @@ def plan_iri(doc_iri: str, ordinal: int) -> URIRef:
     return ID[f"plan/{doc_path(doc_iri)}/{ordinal}"]
 
 
-def statement_iri(s: str, p: str, o: str) -> URIRef:
-    """``stmt/{sha1(s|p|o)[:12]}``: the same relation gets the same node in every document."""
-    return ID[f"stmt/{_sha1(f'{s}|{p}|{o}')[:12]}"]
+def statement_iri(doc_iri: str, s: str, p: str, o: str) -> URIRef:
+    """``stmt/{doc key}/{sha1(s|p|o)[:12]}``: the evidence of a relation, as one report states it."""
+    return ID[f"stmt/{doc_path(doc_iri)}/{_sha1(f'{s}|{p}|{o}')[:12]}"]
 
 
 def period_iri(year: int) -> URIRef:

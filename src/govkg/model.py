@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import heapq
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from collections.abc import Iterator
 from decimal import Decimal
 from operator import attrgetter
 from typing import NamedTuple
@@ -112,14 +114,11 @@ class Document:
         return [s for s in self.sections if s.kind == kind]
 
     def part_at(self, offset: int) -> Section | None:
-        """The innermost section (not sentence) containing ``offset``."""
-        best = None
-        for s in self.sections:
-            if s.kind in ("sentence",) or not (s.start <= offset < s.end):
-                continue
-            if best is None or (s.end - s.start) < (best.end - best.start):
-                best = s
-        return best
+        """The innermost section (not sentence) containing ``offset``.
+
+        One call sweeps the sections (n log n); to ask about many offsets, use :func:`innermost_sections`.
+        """
+        return innermost_sections(self.sections)(offset)
 
 
 class _MentionFields(NamedTuple):
@@ -235,6 +234,7 @@ class Extraction:
     rankings: list[Ranking] = field(default_factory=list)
     plan_items: list[PlanItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    home: str | None = None  # key of the area the report is about (its publisher's), when one was found
 
     def mentions(self) -> list[Mention]:
         """Every mention of every entity and fact, sorted and de-duplicated."""
@@ -251,3 +251,45 @@ class Extraction:
 
 #: Sort key of :meth:`Extraction.mentions`: by span, then label, text, resolution and document.
 _MENTION_ORDER = attrgetter("start", "end", "label", "text", "resolution", "doc_id")
+
+
+def innermost(blocks: Sequence[Section]) -> tuple[list[int], list[Section | None]]:
+    """For sections sorted by (start, -end): the points where the innermost holder changes, and that holder
+    (the latest-starting section holding the point, or None). A sweep with a heap: O(n log n) once, so that
+    each look-up afterwards is one bisection."""
+    starting: dict[int, list[int]] = {}
+    for i, b in enumerate(blocks):
+        starting.setdefault(b.start, []).append(i)
+    points = sorted({b.start for b in blocks} | {b.end for b in blocks})
+    heap: list[int] = []  # -index of open sections; ended ones are dropped when they surface
+    starts: list[int] = []
+    holders: list[Section | None] = []
+    for p in points:
+        for i in starting.get(p, ()):
+            heapq.heappush(heap, -i)
+        while heap and blocks[-heap[0]].end <= p:
+            heapq.heappop(heap)
+        starts.append(p)
+        holders.append(blocks[-heap[0]] if heap else None)
+    return starts, holders
+
+
+def innermost_sections(
+    sections: Iterable[Section], skip: tuple[str, ...] = ("sentence",)
+) -> Callable[[int], Section | None]:
+    """A look-up ``offset → innermost section holding it`` (sections of the ``skip`` kinds left out).
+
+    Examples
+    --------
+    >>> at = innermost_sections([Section("section", 0, 10, year=2020), Section("item", 2, 5, year=2021)])
+    >>> at(3).kind, at(7).kind, at(12)
+    ('item', 'section', None)
+    """
+    blocks = sorted((s for s in sections if s.kind not in skip), key=lambda s: (s.start, -s.end))
+    starts, holders = innermost(blocks)
+
+    def at(offset: int) -> Section | None:
+        k = bisect_right(starts, offset) - 1
+        return holders[k] if k >= 0 else None
+
+    return at

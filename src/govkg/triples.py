@@ -1,16 +1,28 @@
-"""Extraction → rdflib Dataset: one named graph per document, reference facts apart, no blank nodes."""
+"""Extraction → RDF: one named graph per document, reference facts apart, no blank nodes.
+
+The writer makes pyoxigraph terms directly and returns each report's statements in one canonical order
+(:func:`report_rdf`), so that a corpus build can write, cache and load every report on its own, in any
+process, and get byte-identical output. :func:`extraction_to_dataset` gives the same statements as an
+rdflib Dataset for use in Python.
+
+Everything a report states lives in its own graph and under IRIs that depend on that report alone:
+documents are keyed by 索引号 *and* content, and every fact node (conferral, observation, ranking, plan item,
+relation statement) sits under the document's key, with the level of an honour on the conferral that states it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from . import iri as _iri
 from .errors import ExtractionError
-from .model import Document, Entity, Extraction, Mention
+from .model import Document, Entity, Extraction, Mention, innermost_sections
 from .vocab import (
     ENTITY_CLASS,
     GK,
@@ -29,85 +41,147 @@ from .vocab import (
     TIME,
 )
 
-__all__ = ["extraction_to_dataset", "add_extraction", "new_dataset"]
+__all__ = ["ReportRDF", "report_rdf", "extraction_to_dataset", "add_extraction", "new_dataset", "quads_to_dataset"]
 
 _AREA_TYPES = {"Country", "Province", "City", "District", "Subdistrict", "Community"}
 _ORG_TYPES = {"PublicOrganisation", "LeadingGroup", "Company"}
-_NNI = XSD.nonNegativeInteger
+
+#: An object is an IRI (a str) or a literal.
+Obj = str | ox.Literal
+
+_NODES: dict[str, ox.NamedNode] = {}
+_NODE_CACHE_MAX = 200_000
 
 
-def new_dataset() -> Dataset:
-    """An empty Dataset with govkg's prefixes bound."""
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns, override=True, replace=True)
-    return ds
+def _node(iri: str) -> ox.NamedNode:
+    """The pyoxigraph NamedNode of ``iri`` (vocabulary and frequent IRIs are cached; the cache is bounded)."""
+    node = _NODES.get(iri)
+    if node is None:
+        node = ox.NamedNode(iri)
+        if len(_NODES) < _NODE_CACHE_MAX:
+            _NODES[iri] = node
+    return node
 
 
-def _decimal(value: Decimal | int | float | str) -> Literal:
+_DT: dict[str, ox.NamedNode] = {}
+
+
+def _typed(text: str, datatype: str) -> ox.Literal:
+    dt = _DT.get(datatype)
+    if dt is None:
+        dt = _DT[datatype] = ox.NamedNode(datatype)
+    return ox.Literal(text, datatype=dt)
+
+
+def _zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+def _plain(text: str) -> ox.Literal:
+    return ox.Literal(text)
+
+
+def _nni(n: int) -> ox.Literal:
+    return _typed(str(int(n)), str(XSD.nonNegativeInteger))
+
+
+def _bool(v: object) -> ox.Literal:
+    return _typed("true" if v else "false", str(XSD.boolean))
+
+
+def _decimal(value: Decimal | int | float | str) -> ox.Literal:
     """xsd:decimal in canonical lexical form (``80`` → ``80.0``), so files round-trip term-equal."""
     d = Decimal(str(value))
     text = format(d.normalize(), "f") if d != 0 else "0"
     if "." not in text:
         text += ".0"
-    return Literal(text, datatype=XSD.decimal)
+    return _typed(text, str(XSD.decimal))
 
 
-def _closed(table: dict[str, URIRef], value: str, what: str, where: str) -> URIRef:
+def _year_lit(year: int) -> ox.Literal:
+    return _typed(f"{year:04d}", str(XSD.gYear))
+
+
+def _closed(table: dict[str, URIRef], value: str, what: str, where: str) -> str:
     try:
-        return table[value]
+        return str(table[value])
     except KeyError:
         raise ExtractionError(f"{where}: unknown {what} {value!r}; expected one of {sorted(table)}") from None
 
 
-def _period(g: Graph, year: int) -> URIRef:
-    p = _iri.period_iri(year)
-    desc = URIRef(f"{p}#description")
-    g.add((p, RDF.type, TIME.DateTimeInterval))
-    g.add((p, RDFS.label, Literal(str(year))))
-    g.add((p, GK.year, Literal(f"{year:04d}", datatype=XSD.gYear)))
-    g.add((p, TIME.hasDateTimeDescription, desc))
-    g.add((desc, RDF.type, TIME.DateTimeDescription))
-    g.add((desc, TIME.unitType, TIME.unitYear))
-    g.add((desc, TIME.year, Literal(f"{year:04d}", datatype=XSD.gYear)))
-    return p
+def _sort_key(t: tuple[str, str, Obj]) -> tuple[str, str, int, str]:
+    o = t[2]
+    return (t[0], t[1], 1, str(o)) if isinstance(o, ox.Literal) else (t[0], t[1], 0, o)
 
 
-def _concept(g: Graph, scheme: str, value: str) -> URIRef:
-    """A concept of an open scheme, declared in the graph with the wording as its label."""
-    c = _iri.concept_iri(scheme, value)
-    g.add((c, RDF.type, SKOS.Concept))
-    g.add((c, SKOS.inScheme, SCHEME[scheme]))
-    g.add((c, SKOS.prefLabel, Literal(value, lang="en" if value.isascii() else "zh")))
-    return c
+@dataclass(frozen=True)
+class ReportRDF:
+    """The statements of one report: its named graph and what it adds to the reference graph.
 
+    Both lists are in canonical order (subject, predicate, object), so the same report gives the same
+    lists, and the same bytes when serialised, in whatever process and company it is built.
+    """
 
-def _indicator(g: Graph, text: str) -> URIRef:
-    c = _concept(g, "indicator", text)
-    g.add((c, RDF.type, GK.Indicator))
-    return c
+    doc_iri: str
+    graph_iri: str
+    quads: list[ox.Quad]
+    reference: list[ox.Quad]
 
 
 class _DocWriter:
-    """Writes one extraction into its document graph (and the shared reference graph)."""
+    """Writes one extraction: its document graph and its reference-data statements."""
 
-    def __init__(self, ds: Dataset, ex: Extraction) -> None:
+    def __init__(self, ex: Extraction) -> None:
         self.ex = ex
         self.doc: Document = ex.document
-        self.doc_iri = _iri.document_iri(self.doc)
-        self.text_iri = _iri.text_iri(self.doc_iri)
-        self.g = ds.graph(_iri.graph_iri(self.doc_iri))
-        self.ref = ds.graph(REFERENCE_GRAPH)
-        self.iris = _iri.mint_entity_iris(ex.entities)
+        self.doc_iri = str(_iri.document_iri(self.doc))
+        self.text_iri = str(_iri.text_iri(self.doc_iri))
+        self.iris = {k: str(v) for k, v in _iri.mint_entity_iris(ex.entities, scope=_iri.scope_of(ex)).items()}
         self.where = f"{self.doc.source} ({self.doc.id})"
+        self.g: set[tuple[str, str, Obj]] = set()
+        self.ref: set[tuple[str, str, Obj]] = set()
+        self._mentions: set[tuple[int, int]] = set()
+        self._parts = innermost_sections(self.doc.sections)
 
     # ------------------------------------------------------------------ helpers
-    def ent(self, key: str | None, what: str) -> URIRef:
+    def add(self, s: str, p: str, o: Obj, graph: set[tuple[str, str, Obj]] | None = None) -> None:
+        """State (s, p, o) in the document graph (or ``graph``); vocabulary terms may be rdflib URIRefs."""
+        (self.g if graph is None else graph).add((str(s), str(p), o if isinstance(o, ox.Literal) else str(o)))
+
+    def ent(self, key: str | None, what: str) -> str:
         if key is None or key not in self.iris:
             raise ExtractionError(f"{self.where}: {what} refers to unknown entity key {key!r}")
         return self.iris[key]
 
-    def mention(self, m: Mention) -> URIRef:
+    def period(self, year: int) -> str:
+        p = str(_iri.period_iri(year))
+        desc = f"{p}#description"
+        add = self.add
+        add(p, RDF.type, TIME.DateTimeInterval)
+        add(p, RDFS.label, _plain(str(year)))
+        add(p, GK.year, _year_lit(year))
+        add(p, TIME.hasDateTimeDescription, desc)
+        add(desc, RDF.type, TIME.DateTimeDescription)
+        add(desc, TIME.unitType, TIME.unitYear)
+        add(desc, TIME.year, _year_lit(year))
+        return p
+
+    def concept(self, scheme: str, value: str) -> str:
+        """A concept of an open scheme, declared in the graph with the wording as its label."""
+        c = str(_iri.concept_iri(scheme, value))
+        self.add(c, RDF.type, SKOS.Concept)
+        self.add(c, SKOS.inScheme, SCHEME[scheme])
+        self.add(c, SKOS.prefLabel, ox.Literal(value, language="en" if value.isascii() else "zh"))
+        return c
+
+    def indicator(self, text: str) -> str:
+        c = self.concept("indicator", text)
+        self.add(c, RDF.type, GK.Indicator)
+        return c
+
+    def mention(self, m: Mention) -> str:
+        node = str(_iri.mention_iri(self.doc_iri, m.start, m.end))
+        span = (m.start, m.end)
         text = self.doc.text
         if m.doc_id != self.doc.id:
             raise ExtractionError(f"{self.where}: mention {m.text!r} belongs to document {m.doc_id!r}")
@@ -116,62 +190,75 @@ class _DocWriter:
                 f"{self.where}:{m.start}: mention quote {m.text!r} does not match the text "
                 f"{text[m.start:m.end]!r} at [{m.start}, {m.end})"
             )
-        node = _iri.mention_iri(self.doc_iri, m.start, m.end)
-        g = self.g
-        g.add((node, RDF.type, GK.Mention))
-        g.add((node, RDF.type, NIF.String))
-        g.add((node, RDF.type, NIF.RFC5147String))
-        g.add((node, NIF.referenceContext, self.text_iri))
-        g.add((node, NIF.beginIndex, Literal(m.start, datatype=_NNI)))
-        g.add((node, NIF.endIndex, Literal(m.end, datatype=_NNI)))
-        g.add((node, NIF.anchorOf, Literal(m.text)))
-        g.add((node, GK.resolution, _closed(RESOLUTION, m.resolution, "resolution", f"{self.where}:{m.start}")))
+        add = self.add
+        add(node, GK.resolution, _closed(RESOLUTION, m.resolution, "resolution", f"{self.where}:{m.start}"))
+        if span in self._mentions:
+            return node
+        self._mentions.add(span)
+        add(node, RDF.type, GK.Mention)
+        add(node, RDF.type, NIF.String)
+        add(node, RDF.type, NIF.RFC5147String)
+        add(node, NIF.referenceContext, self.text_iri)
+        add(node, NIF.beginIndex, _nni(m.start))
+        add(node, NIF.endIndex, _nni(m.end))
+        add(node, NIF.anchorOf, _plain(m.text))
         return node
 
-    def evidence(self, node: URIRef, mentions: Iterable[Mention], *, stated: bool = True) -> None:
+    def evidence(self, node: str, mentions: Iterable[Mention], *, stated: bool = True) -> None:
         for m in sorted(set(mentions)):
-            self.g.add((node, GK.evidence, self.mention(m)))
+            self.add(node, GK.evidence, self.mention(m))
         if stated:
-            self.g.add((node, GK.statedIn, self.doc_iri))
+            self.add(node, GK.statedIn, self.doc_iri)
 
     def year_at(self, offset: int) -> int | None:
-        sec = self.doc.part_at(offset)
+        sec = self._parts(offset)
         return sec.year if sec is not None else None
+
+    def fact_node(self, mint: Callable[[str, int, int], URIRef], first: Mention, used: set[str]) -> str:
+        """The fact's IRI from its first evidence span (``mint``: an :mod:`govkg.iri` function); ``-2``… for a
+        second fact at the same span."""
+        base = str(mint(self.doc_iri, first.start, first.end))
+        out, n = base, 1
+        while out in used:
+            n += 1
+            out = f"{base}-{n}"
+        used.add(out)
+        return out
 
     # ------------------------------------------------------------------ parts
     def document(self) -> None:
-        g, d, md = self.g, self.doc_iri, self.doc.metadata
-        g.add((d, RDF.type, GK.Document))
+        add, d, md = self.add, self.doc_iri, self.doc.metadata
+        add(d, RDF.type, GK.Document)
         if md.title:
-            g.add((d, DCTERMS.title, Literal(md.title, lang="zh")))
+            add(d, DCTERMS.title, _zh(md.title))
         if md.index_number:
-            g.add((d, GK.indexNumber, Literal(md.index_number)))
+            add(d, GK.indexNumber, _plain(md.index_number))
         if md.doc_number:
-            g.add((d, GK.docNumber, Literal(md.doc_number)))
+            add(d, GK.docNumber, _plain(md.doc_number))
         if md.category:
-            g.add((d, GK.category, Literal(md.category, lang="zh")))
+            add(d, GK.category, _zh(md.category))
         if md.created:
-            g.add((d, DCTERMS.created, Literal(md.created.isoformat(), datatype=XSD.date)))
+            add(d, DCTERMS.created, _typed(md.created.isoformat(), str(XSD.date)))
         if md.issued:
-            g.add((d, DCTERMS.issued, Literal(md.issued.isoformat(), datatype=XSD.date)))
+            add(d, DCTERMS.issued, _typed(md.issued.isoformat(), str(XSD.date)))
         for kw in md.keywords:
-            g.add((d, DCTERMS.subject, Literal(kw, lang="zh")))
-        g.add((d, GK.sha256, Literal(self.doc.sha256)))
-        g.add((d, DCTERMS.format, Literal(self.doc.media_type)))
+            add(d, DCTERMS.subject, _zh(kw))
+        add(d, GK.sha256, _plain(self.doc.sha256))
+        add(d, DCTERMS.format, _plain(self.doc.media_type))
         if md.publisher:
             for key, e in sorted(self.ex.entities.items()):
                 if e.type in _ORG_TYPES and (e.name == md.publisher or md.publisher in e.aliases):
-                    g.add((d, DCTERMS.publisher, self.iris[key]))
+                    add(d, DCTERMS.publisher, self.iris[key])
                     break
         for year in sorted({s.year for s in self.doc.sections if s.year is not None}):
-            g.add((d, DCTERMS.temporal, _period(g, year)))
+            add(d, DCTERMS.temporal, self.period(year))
         t = self.text_iri
-        g.add((t, RDF.type, NIF.Context))
-        g.add((t, RDF.type, NIF.RFC5147String))
-        g.add((t, DCTERMS.isFormatOf, d))
-        g.add((t, NIF.isString, Literal(self.doc.text)))
-        g.add((t, NIF.beginIndex, Literal(0, datatype=_NNI)))
-        g.add((t, NIF.endIndex, Literal(len(self.doc.text), datatype=_NNI)))
+        add(t, RDF.type, NIF.Context)
+        add(t, RDF.type, NIF.RFC5147String)
+        add(t, DCTERMS.isFormatOf, d)
+        add(t, NIF.isString, _plain(self.doc.text))
+        add(t, NIF.beginIndex, _nni(0))
+        add(t, NIF.endIndex, _nni(len(self.doc.text)))
 
     def entity(self, key: str, e: Entity) -> None:
         if e.type not in ENTITY_CLASS:
@@ -180,77 +267,78 @@ class _DocWriter:
         source = e.attrs.get("source")
         in_doc = bool(e.mentions) or not source
         targets = ([self.g] if in_doc else []) + ([self.ref] if source else [])
+        cls, label = str(ENTITY_CLASS[e.type]), _zh(e.name)
         for g in targets:
-            g.add((node, RDF.type, ENTITY_CLASS[e.type]))
-            g.add((node, SKOS.prefLabel, Literal(e.name, lang="zh")))
+            self.add(node, RDF.type, cls, g)
+            self.add(node, SKOS.prefLabel, label, g)
         # reference attributes go to the reference graph when they come from reference data
         facts = self.ref if source else self.g
         if source:
-            facts.add((node, DCTERMS.source, Literal(str(source))))
+            self.add(node, DCTERMS.source, _plain(str(source)), facts)
         attrs = e.attrs
         if attrs.get("name_en"):
-            facts.add((node, SKOS.prefLabel, Literal(str(attrs["name_en"]), lang="en")))
+            self.add(node, SKOS.prefLabel, ox.Literal(str(attrs["name_en"]), language="en"), facts)
         if attrs.get("uscc"):
-            facts.add((node, GK.uscc, Literal(str(attrs["uscc"]).strip().upper())))
+            self.add(node, GK.uscc, _plain(str(attrs["uscc"]).strip().upper()), facts)
         if attrs.get("code") and e.type in _AREA_TYPES:
-            facts.add((node, GK.divisionCode, Literal(str(attrs["code"]).strip())))
+            self.add(node, GK.divisionCode, _plain(str(attrs["code"]).strip()), facts)
         level = attrs.get("level")
-        if level:
-            prop = GK.honourLevel if e.type == "Honour" else GK.adminLevel
-            facts.add((node, prop, _closed(LEVEL, str(level), "level", f"{self.where}: entity {key!r}")))
+        if level and e.type != "Honour":  # an honour's level is stated by each conferral (see conferrals)
+            self.add(node, GK.adminLevel, _closed(LEVEL, str(level), "level", f"{self.where}: entity {key!r}"), facts)
         kind = attrs.get("kind")
         if kind:
             if e.type == "Initiative":
-                g = self.g
-                g.add((node, GK.initiativeType, _concept(g, "initiative-type", str(kind))))
+                self.add(node, GK.initiativeType, self.concept("initiative-type", str(kind)))
             elif e.type in _ORG_TYPES:
-                self.g.add((node, PREFIXES["org"].classification, _concept(self.g, "org-type", str(kind))))
+                self.add(node, PREFIXES["org"].classification, self.concept("org-type", str(kind)))
             elif e.type == "NormativeDocument":
-                self.g.add((node, DCTERMS.type, _concept(self.g, "doc-type", str(kind))))
+                self.add(node, DCTERMS.type, self.concept("doc-type", str(kind)))
         if source and e.parent and e.parent in self.ex.entities:
             parent = self.ex.entities[e.parent]
             if e.type in _AREA_TYPES | {"Place"} and parent.type in _AREA_TYPES:
-                self.ref.add((node, GK.withinArea, self.iris[e.parent]))
+                self.add(node, GK.withinArea, self.iris[e.parent], self.ref)
         for alias in sorted(e.aliases):
             if alias != e.name:
-                self.g.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
+                self.add(node, SKOS.altLabel, _zh(alias))
         for m in sorted(set(e.mentions)):
             mn = self.mention(m)
-            self.g.add((node, GK.evidence, mn))
-            self.g.add((mn, ITSRDF.taIdentRef, node))
+            self.add(node, GK.evidence, mn)
+            self.add(mn, ITSRDF.taIdentRef, node)
 
     def relations(self) -> None:
+        add = self.add
         for r in self.ex.relations:
             if r.predicate not in PREDICATE:
                 raise ExtractionError(f"{self.where}: unknown relation predicate {r.predicate!r}")
-            s, p = self.ent(r.subject, f"relation {r.predicate}"), PREDICATE[r.predicate]
+            s, p = self.ent(r.subject, f"relation {r.predicate}"), str(PREDICATE[r.predicate])
             o = self.ent(r.object, f"relation {r.predicate}")
-            self.g.add((s, p, o))
-            st = _iri.statement_iri(s, p, o)
-            self.g.add((st, RDF.type, GK.Statement))
-            self.g.add((st, RDF.subject, s))
-            self.g.add((st, RDF.predicate, p))
-            self.g.add((st, RDF.object, o))
+            add(s, p, o)
+            st = str(_iri.statement_iri(self.doc_iri, s, p, o))
+            add(st, RDF.type, GK.Statement)
+            add(st, RDF.subject, s)
+            add(st, RDF.predicate, p)
+            add(st, RDF.object, o)
             if r.open_list is not None:
-                self.g.add((st, GK.openList, Literal(bool(r.open_list))))
+                add(st, GK.openList, _bool(r.open_list))
             if r.role:
-                self.g.add((st, GK.role, Literal(r.role, lang="zh")))
+                add(st, GK.role, _zh(r.role))
             self.evidence(st, r.mentions)
 
     def conferrals(self) -> None:
+        add = self.add
         for c in self.ex.conferrals:
             r, h = self.ent(c.recipient, "conferral recipient"), self.ent(c.honour, "conferral honour")
-            node = _iri.conferral_iri(r, h, c.year)
-            g = self.g
-            g.add((node, RDF.type, GK.AwardConferral))
-            g.add((node, GK.recipient, r))
-            g.add((node, GK.honour, h))
+            node = str(_iri.conferral_iri(self.doc_iri, r, h, c.year))
+            add(node, RDF.type, GK.AwardConferral)
+            add(node, GK.recipient, r)
+            add(node, GK.honour, h)
             if c.year is not None:
-                g.add((node, GK.refPeriod, _period(g, c.year)))
-            if c.level:
-                g.add((h, GK.honourLevel, _closed(LEVEL, c.level, "level", f"{self.where}: conferral")))
+                add(node, GK.refPeriod, self.period(c.year))
+            level = c.level or self.ex.entities[c.honour].attrs.get("level")
+            if level:
+                add(node, GK.honourLevel, _closed(LEVEL, str(level), "level", f"{self.where}: conferral"))
             if c.note:
-                g.add((node, SKOS.note, Literal(c.note, lang="zh")))
+                add(node, SKOS.note, _zh(c.note))
             self.evidence(node, c.mentions)
 
     def _first(self, mentions: list[Mention], what: str) -> Mention:
@@ -258,90 +346,83 @@ class _DocWriter:
             raise ExtractionError(f"{self.where}: {what} has no mention (every fact needs evidence)")
         return min(mentions)
 
-    def _unique(self, node: URIRef, used: set[URIRef]) -> URIRef:
-        out, n = node, 1
-        while out in used:
-            n += 1
-            out = URIRef(f"{node}-{n}")
-        used.add(out)
-        return out
-
     def observations(self) -> None:
-        used: set[URIRef] = set()
+        used: set[str] = set()
+        add = self.add
         for o in self.ex.observations:
             first = self._first(o.mentions, f"observation {o.as_stated!r}")
-            node = self._unique(_iri.observation_iri(self.doc_iri, first.start, first.end), used)
-            g, where = self.g, f"{self.where}:{first.start}"
-            g.add((node, RDF.type, GK.Observation))
-            g.add((node, SCHEMA.value, _decimal(o.value)))
-            qual = _closed(QUALIFIER, o.qualifier, "qualifier", where)
-            g.add((node, GK.valueQualifier, qual))
+            node = self.fact_node(_iri.observation_iri, first, used)
+            where = f"{self.where}:{first.start}"
+            add(node, RDF.type, GK.Observation)
+            add(node, SCHEMA.value, _decimal(o.value))
+            add(node, GK.valueQualifier, _closed(QUALIFIER, o.qualifier, "qualifier", where))
             if o.qualifier in ("more-than", "at-least"):
-                g.add((node, SCHEMA.minValue, _decimal(o.value)))
+                add(node, SCHEMA.minValue, _decimal(o.value))
             elif o.qualifier == "less-than":
-                g.add((node, SCHEMA.maxValue, _decimal(o.value)))
+                add(node, SCHEMA.maxValue, _decimal(o.value))
             if o.unit:
-                g.add((node, SCHEMA.unitText, Literal(o.unit, lang="zh")))
-            g.add((node, GK.valueAsStated, Literal(o.as_stated, lang="zh")))
-            g.add((node, GK.cumulative, Literal(bool(o.cumulative))))
+                add(node, SCHEMA.unitText, _zh(o.unit))
+            add(node, GK.valueAsStated, _zh(o.as_stated))
+            add(node, GK.cumulative, _bool(o.cumulative))
             if o.counts:
-                g.add((node, GK.indicator, _indicator(g, o.counts)))
+                add(node, GK.indicator, self.indicator(o.counts))
             if o.about is not None:
-                g.add((node, SCHEMA.observationAbout, self.ent(o.about, "observation about")))
+                add(node, SCHEMA.observationAbout, self.ent(o.about, "observation about"))
             year = o.period if o.period is not None else self.year_at(first.start)
             if year is not None:
-                g.add((node, GK.refPeriod, _period(g, year)))
-            g.add((node, GK.part, _closed(PART, o.part, "part", where)))
+                add(node, GK.refPeriod, self.period(year))
+            add(node, GK.part, _closed(PART, o.part, "part", where))
             self.evidence(node, o.mentions)
 
     def rankings(self) -> None:
-        used: set[URIRef] = set()
+        used: set[str] = set()
+        add = self.add
         for r in self.ex.rankings:
             first = self._first(r.mentions, f"ranking {r.scope_word}{r.indicator}")
-            node = self._unique(_iri.ranking_iri(self.doc_iri, first.start, first.end), used)
-            g, where = self.g, f"{self.where}:{first.start}"
-            g.add((node, RDF.type, GK.Ranking))
-            g.add((node, GK.rankKind, _closed(RANK_KIND, r.kind, "ranking kind", where)))
+            node = self.fact_node(_iri.ranking_iri, first, used)
+            where = f"{self.where}:{first.start}"
+            add(node, RDF.type, GK.Ranking)
+            add(node, GK.rankKind, _closed(RANK_KIND, r.kind, "ranking kind", where))
             if r.rank is not None:
-                g.add((node, GK.rank, Literal(int(r.rank), datatype=XSD.positiveInteger)))
+                add(node, GK.rank, _typed(str(int(r.rank)), str(XSD.positiveInteger)))
             if r.scope_word:
-                g.add((node, GK.scopeAsStated, Literal(r.scope_word, lang="zh")))
+                add(node, GK.scopeAsStated, _zh(r.scope_word))
             if r.scope is not None:
-                g.add((node, GK.rankScope, self.ent(r.scope, "ranking scope")))
+                add(node, GK.rankScope, self.ent(r.scope, "ranking scope"))
             if r.indicator:
-                g.add((node, GK.indicator, _indicator(g, r.indicator)))
+                add(node, GK.indicator, self.indicator(r.indicator))
             if r.about is not None:
-                g.add((node, SCHEMA.observationAbout, self.ent(r.about, "ranking about")))
+                add(node, SCHEMA.observationAbout, self.ent(r.about, "ranking about"))
             if r.count is not None:
-                g.add((node, GK["count"], Literal(int(r.count), datatype=_NNI)))
+                add(node, GK["count"], _nni(r.count))
             if r.of is not None:
-                g.add((node, GK.outOf, Literal(int(r.of), datatype=_NNI)))
+                add(node, GK.outOf, _nni(r.of))
             year = r.period if r.period is not None else self.year_at(first.start)
             if year is not None:
-                g.add((node, GK.refPeriod, _period(g, year)))
+                add(node, GK.refPeriod, self.period(year))
             self.evidence(node, r.mentions)
 
     def plan_items(self) -> None:
+        add = self.add
         for p in self.ex.plan_items:
-            node = _iri.plan_iri(self.doc_iri, p.ordinal)
-            g = self.g
-            g.add((node, RDF.type, GK.PlanItem))
-            g.add((node, SCHEMA.position, Literal(int(p.ordinal))))
-            g.add((node, SKOS.prefLabel, Literal(p.summary, lang="zh")))
-            g.add((node, SCHEMA.actionStatus, SCHEMA.PotentialActionStatus))
-            g.add((node, GK.part, PART["plan"]))
+            node = str(_iri.plan_iri(self.doc_iri, p.ordinal))
+            add(node, RDF.type, GK.PlanItem)
+            add(node, SCHEMA.position, _typed(str(int(p.ordinal)), str(XSD.integer)))
+            add(node, SKOS.prefLabel, _zh(p.summary))
+            add(node, SCHEMA.actionStatus, SCHEMA.PotentialActionStatus)
+            add(node, GK.part, PART["plan"])
             if p.year is not None:
-                g.add((node, DCTERMS.temporal, _period(g, p.year)))
+                add(node, DCTERMS.temporal, self.period(p.year))
             for key in p.references:
-                g.add((node, DCTERMS.references, self.ent(key, "plan item reference")))
+                add(node, DCTERMS.references, self.ent(key, "plan item reference"))
             for key in p.initiatives:
-                g.add((node, GK.initiative, self.ent(key, "plan item initiative")))
+                add(node, GK.initiative, self.ent(key, "plan item initiative"))
             mentions = list(p.mentions)
             if 0 <= p.start < p.end <= len(self.doc.text):
                 mentions.append(Mention(self.doc.id, p.start, p.end, self.doc.text[p.start : p.end], "PlanItem"))
             self.evidence(node, mentions)
 
-    def write(self) -> None:
+    def write(self) -> ReportRDF:
         self.document()
         for key, e in sorted(self.ex.entities.items()):
             self.entity(key, e)
@@ -353,13 +434,76 @@ class _DocWriter:
         # every mention of the extraction is emitted, even those no fact points at
         for m in self.ex.mentions():
             self.mention(m)
+        graph = str(_iri.graph_iri(self.doc_iri))
+        return ReportRDF(self.doc_iri, graph, _quads(self.g, _node(graph)), _quads(self.ref, _node(str(REFERENCE_GRAPH))))
+
+
+def _quads(triples: set[tuple[str, str, Obj]], graph: ox.NamedNode) -> list[ox.Quad]:
+    return [
+        ox.Quad(_node(s), _node(p), o if isinstance(o, ox.Literal) else _node(o), graph)
+        for s, p, o in sorted(triples, key=_sort_key)
+    ]
+
+
+def report_rdf(extraction: Extraction) -> ReportRDF:
+    """The statements of one extraction in canonical order; raises ExtractionError on a broken contract.
+
+    Examples
+    --------
+    >>> from govkg.model import Document, Entity, Extraction, Mention
+    >>> doc = Document("d1", "葵涌司法所获评先进。", "<stdin>", "0" * 64)
+    >>> e = Entity("PublicOrganisation:/葵涌司法所", "PublicOrganisation", "葵涌司法所",
+    ...            mentions=[Mention("d1", 0, 5, "葵涌司法所")])
+    >>> rdf = report_rdf(Extraction(doc, {e.key: e}))
+    >>> rdf.graph_iri
+    'https://w3id.org/govkg/id/doc/sha256-0000000000000000/graph'
+    >>> rdf.reference
+    []
+    """
+    return _DocWriter(extraction).write()
+
+
+def new_dataset() -> Dataset:
+    """An empty Dataset with govkg's prefixes bound."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns, override=True, replace=True)
+    return ds
+
+
+def quads_to_dataset(quads: Iterable[ox.Quad], ds: Dataset | None = None) -> Dataset:
+    """Add pyoxigraph quads to an rdflib Dataset (a new one with govkg's prefixes unless given)."""
+    from .store import from_ox
+
+    ds = new_dataset() if ds is None else ds
+    graphs: dict[str, object] = {}
+    cache: dict[object, object] = {}
+
+    def conv(t: object) -> object:
+        r = cache.get(t)
+        if r is None:
+            r = cache[t] = from_ox(t)
+        return r
+
+    for q in quads:
+        key = q.graph_name.value
+        g = graphs.get(key)
+        if g is None:
+            g = graphs[key] = ds.graph(URIRef(key))
+        g.add((conv(q.subject), conv(q.predicate), conv(q.object)))  # type: ignore[attr-defined]
+    return ds
+
+
+def _all_quads(rdf: ReportRDF) -> Iterator[ox.Quad]:
+    yield from rdf.quads
+    yield from rdf.reference
 
 
 def add_extraction(ds: Dataset, extraction: Extraction) -> URIRef:
     """Add one extraction to ``ds``; returns the document IRI. Raises ExtractionError on a broken contract."""
-    w = _DocWriter(ds, extraction)
-    w.write()
-    return w.doc_iri
+    rdf = report_rdf(extraction)
+    quads_to_dataset(_all_quads(rdf), ds)
+    return URIRef(rdf.doc_iri)
 
 
 def extraction_to_dataset(extractions: Iterable[Extraction]) -> Dataset:

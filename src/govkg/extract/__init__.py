@@ -125,6 +125,7 @@ def _extract(doc: Document, gaz, only: list[str] | None) -> Extraction:
     obs = figures(ctx, taken)
     plans = plan_items(ctx)
     ex = Extraction(document=doc, relations=rels, conferrals=confs, observations=obs, rankings=ranks, plan_items=plans)
+    ex.home = home.key if home is not None else None
     ex.entities = _resolve(ctx)
     _parents(ex)
     _check(ex)

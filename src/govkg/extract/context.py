@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from ..model import Document
+from ..model import Document, innermost
 
 __all__ = ["Hit", "Context", "is_han", "QUOTE_PAIRS", "CLAUSE_END", "SENTENCE_END"]
 
@@ -159,7 +158,7 @@ class Context:
     def part(self, pos: int) -> tuple[str, int | None]:
         """("summary"|"plan"|"front", year) of the innermost section holding ``pos``: the one starting last."""
         if self._parts is None:
-            self._parts = _innermost(self._blocks)
+            self._parts = innermost(self._blocks)
         starts, blocks = self._parts
         k = bisect_right(starts, pos) - 1
         best = blocks[k] if k >= 0 else None
@@ -315,26 +314,6 @@ class Context:
     def named(self, key: str) -> bool:
         """True when the entity ``key`` is written by name (not only through 新区/全市 words)."""
         return bool(self._named.get(key, set()) - {"contextual-deixis"})
-
-
-def _innermost(blocks: list) -> tuple[list[int], list]:
-    """For sections sorted by (start, -end): the points where the innermost holder changes, and that holder
-    (the latest-starting section holding the point, or None). A sweep with a heap: O(n log n) once, so that
-    each :meth:`Context.part` is one bisection."""
-    starting: dict[int, list[int]] = {}
-    for i, b in enumerate(blocks):
-        starting.setdefault(b.start, []).append(i)
-    points = sorted({b.start for b in blocks} | {b.end for b in blocks})
-    heap: list[int] = []  # -index of open sections; ended ones are dropped when they surface
-    starts, holders = [], []
-    for p in points:
-        for i in starting.get(p, ()):
-            heapq.heappush(heap, -i)
-        while heap and blocks[-heap[0]].end <= p:
-            heapq.heappop(heap)
-        starts.append(p)
-        holders.append(blocks[-heap[0]] if heap else None)
-    return starts, holders
 
 
 class _Run:
