@@ -33,8 +33,19 @@ from govkg.store import open_store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "query" / "small.trig"
 ID = "https://w3id.org/govkg/id/"
-DOC_A = ID + "doc/TESTUSCC000000001X/2021-00001"
-DOC_B = ID + "doc/TESTUSCC000000001X/2022-00002"
+
+def _fixture_doc_iris() -> tuple[str, str]:
+    """The two documents of the fixture, keyed by 索引号 and content as govkg.iri mints them."""
+    from govkg.iri import document_iri
+
+    spec = importlib.util.spec_from_file_location("build_fixture", FIXTURE.with_name("build_fixture.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return str(document_iri(mod.extraction_a().document)), str(document_iri(mod.extraction_b().document))
+
+
+DOC_A, DOC_B = _fixture_doc_iris()
+assert DOC_A.startswith(ID + "doc/TESTUSCC000000001X/2021-00001/") and DOC_B.startswith(ID + "doc/TESTUSCC000000001X/2022-00002/")
 EVIL = 'x" } ; DELETE WHERE { ?s ?p ?o } #'
 ENGINES = ("oxigraph", "rdflib")
 

@@ -173,9 +173,11 @@ def test_row_cap_is_reported(base):
 
 
 def test_default_graph_uri_restricts_the_dataset(base):
-    g = "https://w3id.org/govkg/id/doc/TESTUSCC000000001X/2022-00002/graph"
+    from test_query import DOC_B
+
+    g = DOC_B + "/graph"
     status, _, body = get(base, DOCS, **{"default-graph-uri": g})
-    assert status == 200 and _docs(body) == ["https://w3id.org/govkg/id/doc/TESTUSCC000000001X/2022-00002"]
+    assert status == 200 and _docs(body) == [DOC_B]
 
 
 def test_cors_preflight(base):
