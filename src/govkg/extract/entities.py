@@ -592,7 +592,8 @@ def _slogan(ctx: Context, qs: int, qe: int, inner: str) -> bool:
     text = ctx.text
     if inner.endswith(_STRONG_ENDS):
         return False
-    if all(c in _NUM for c in inner) and is_han(text[qe : qe + 1]) and is_han(text[qe + 1 : qe + 2]):
+    # two characters after the quote, when the text has them (a report cut short can end right after it)
+    if all(c in _NUM for c in inner) and qe + 2 <= len(text) and is_han(text[qe]) and is_han(text[qe + 1]):
         return text.startswith(_GOAL_HEADS, qe + 2)  # “八五”普法 names; “一十百千万”行动目标 describes
     if all(c in _NUM for c in inner) or _COUNT_START.match(inner) or (len(inner) <= 2 and inner[0] in _NUM):
         return True
