@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 from ..model import Mention, Observation, Ranking
-from .context import Context
+from .context import Context, Hit
 from .lexicon import CLASSIFIERS
 from .names import anchored
 
@@ -210,6 +210,7 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
     text = ctx.text
     out: list[Ranking] = []
     taken: list[tuple[int, int]] = []
+    near = _Near(ctx)
 
     def scope_of(word: str):
         if ctx.home is None:
@@ -219,31 +220,40 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
 
     scopes = list(_SCOPE.finditer(text, ctx.body_start))  # one scan for the four patterns
     for pattern in (_RANK, _RANK_AMONG):  # 全市排名第1, then 全市基层法院第2位 where no rank was read
+        # skip a match starting inside a span taken already: those of the earlier pattern (by start) and this
+        # one's (each starting before the next match); ``reach`` is the furthest end of those starting by then
+        earlier, i, reach = taken[:], 0, -1
         for m in anchored(pattern, scopes, text, ctx.body_start, back=0, ahead=24):
-            if any(a <= m.start() < b for a, b in taken):
+            at = m.start()
+            while i < len(earlier) and earlier[i][0] <= at:
+                if earlier[i][1] > reach:
+                    reach = earlier[i][1]
+                i += 1
+            if reach > at:
                 continue
-            cs, _ = ctx.clause(m.start())
-            indicator = text[cs : m.start()].strip()
-            out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
+            cs, _ = ctx.clause(at)
+            indicator = near.indicator(cs, at)
+            out.append(_ranking(ctx, near, "rank", m, at, m.end(), scope_of, indicator, rank=chinese_number(m.group("n"))))
             taken.append(m.span())
+            if m.end() > reach:
+                reach = m.end()
     for m in anchored(_HEAD_OF, scopes, text, ctx.body_start, back=2, ahead=12, lead=_HEAD_OF_LEAD):
         cs, _ = ctx.clause(m.start())
-        indicator = text[cs : m.start()].strip()
-        out.append(_ranking(ctx, "rank", m, m.start(), m.end(), scope_of, indicator, rank=1))
+        indicator = near.indicator(cs, m.start())
+        out.append(_ranking(ctx, near, "rank", m, m.start(), m.end(), scope_of, indicator, rank=1))
         taken.append(m.span())
     for m in anchored(_TOP, scopes, text, ctx.body_start, back=2, ahead=12, lead=_TOP_LEAD):
         cs, _ = ctx.clause(m.start())
-        before = text[cs : m.start()]
-        of = _OF.search(before)
+        of = near.of_before(cs, m.start())
         start = m.start()
         count = total = None
-        indicator = before.strip()
         if of:
-            start = cs + of.start()
-            count, total = chinese_number(of.group("count")), chinese_number(of.group("of"))
-            indicator = before[: of.start()].strip() or before[of.start() :].strip()
+            start, count, total = of
+            indicator = near.indicator(cs, start) if near.any_text(cs, start) else near.indicator(start, m.start())
+        else:
+            indicator = near.indicator(cs, start)
         out.append(
-            _ranking(ctx, "top", m, start, m.end(), scope_of, indicator, rank=chinese_number(m.group("n")), count=count, of=total)
+            _ranking(ctx, near, "top", m, start, m.end(), scope_of, indicator, rank=chinese_number(m.group("n")), count=count, of=total)
         )
         taken.append((start, m.end()))
     for m in anchored(_FIRST, scopes, text, ctx.body_start, back=3, ahead=6, lead=_FIRST_LEAD):
@@ -251,12 +261,123 @@ def rankings(ctx: Context) -> tuple[list[Ranking], list[tuple[int, int]]]:
         kind = "only" if word == "唯一" else "first"
         scope = m.group("scope") or m.group("scope2")
         _cs, ce = ctx.clause(m.end())
-        indicator = text[m.end() : ce].strip()
-        r = _ranking(ctx, kind, m, m.start(), m.end(), scope_of, indicator, scope_word=scope)
+        indicator = near.indicator(m.end(), ce)
+        r = _ranking(ctx, near, kind, m, m.start(), m.end(), scope_of, indicator, scope_word=scope)
         out.append(r)
         taken.append(m.span())
     out.sort(key=lambda r: (r.mentions[0].start, r.mentions[0].end))
     return out, taken
+
+
+#: What a ranking's indicator is stripped of after its white space (``str.strip``), on both sides.
+_INDICATOR_STRIP = frozenset("，,。 ")
+#: _OF read backwards from its end (it is anchored there): a match of the reversed text at the end of the
+#: text before a ranking, in time proportional to its length (a search of the text before is quadratic).
+#: Each part has one way to match, so the match found is the longest: the leftmost start of _OF's.
+_OF_REVERSED = re.compile(
+    r"(?:项|个)(?P<count>\d+|[一二三四五六七八九十]+)(?:有)?(?:中)?(?:标指|标指核考|标指价评)?(?:项|个)(?P<of>\d+|[一二三四五六七八九十]+)"
+)
+
+
+class _Near:
+    """What rankings read around a match (indicators, 的, the hits after or before a claim), with the scans
+    shared between the matches of one clause or sentence remembered: a clause without punctuation can hold
+    thousands of rankings, and copying or scanning it for each is quadratic."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.text = ctx.text
+        self._reversed: str | None = None
+        self._fwd: dict[int, tuple[int, int]] = {}
+        self._back: dict[int, int] = {}
+        self._last_de: dict[int, int] = {}  # by clause start
+        self._after: dict[int, tuple[list[int], list[Hit | None]]] = {}  # by clause start
+        self._before: dict[tuple[int, int], tuple[list[Hit], list[int]]] = {}  # by sentence
+
+    def _forward(self, lo: int) -> tuple[int, int]:
+        """From ``lo``: the first non-space, and the first character after it not in _INDICATOR_STRIP."""
+        got = self._fwd.get(lo)
+        if got is None:
+            text, n = self.text, len(self.text)
+            a = lo
+            while a < n and text[a].isspace():
+                a += 1
+            a1 = a
+            while a < n and text[a] in _INDICATOR_STRIP:
+                a += 1
+            got = self._fwd[lo] = (a1, a)
+        return got
+
+    def _backward(self, hi: int) -> int:
+        """Back from ``hi``: past white space, then past characters of _INDICATOR_STRIP."""
+        got = self._back.get(hi)
+        if got is None:
+            text = self.text
+            b = hi
+            while b > 0 and text[b - 1].isspace():
+                b -= 1
+            while b > 0 and text[b - 1] in _INDICATOR_STRIP:
+                b -= 1
+            got = self._back[hi] = b
+        return got
+
+    def any_text(self, lo: int, hi: int) -> bool:
+        """``text[lo:hi].strip() != ""``."""
+        return self._forward(lo)[0] < hi
+
+    def indicator(self, lo: int, hi: int) -> str:
+        """``text[lo:hi].strip().strip("，,。 ")[:60]``, by offsets."""
+        a = min(self._forward(lo)[1], hi)
+        b = self._backward(hi)
+        return self.text[a : min(b, a + 60)] if b > a else ""
+
+    def of_before(self, cs: int, pos: int) -> tuple[int, int | None, int | None] | None:
+        """``_OF.search(text[cs:pos])`` as (start in the text, count, of), or None."""
+        if self._reversed is None:
+            self._reversed = self.text[::-1]
+        n = len(self.text)
+        m = _OF_REVERSED.match(self._reversed, n - pos, n - cs)
+        if m is None:
+            return None
+        return n - m.end(), chinese_number(m.group("count")[::-1]), chinese_number(m.group("of")[::-1])
+
+    def last_de(self, end: int, cs: int, ce: int) -> int:
+        """``text.rfind("的", end, ce)`` for ``end`` in the clause ``[cs, ce)``."""
+        de = self._last_de.get(cs)
+        if de is None:
+            de = self._last_de[cs] = self.text.rfind("的", cs, ce)
+        return de if de >= end else -1
+
+    def last_after(self, lo: int, cs: int, ce: int) -> Hit | None:
+        """Of the hits in ``[lo, ce)`` (``lo`` in the clause ``[cs, ce)``) that are not deixis or honours, the
+        one ending last, then the leftmost, the first of equals (``max(…, key=lambda h: (h.end, -h.start))``),
+        by a suffix maximum over the clause."""
+        got = self._after.get(cs)
+        if got is None:
+            hits = [h for h in self.ctx.hits_in(cs, ce) if h.resolution != "contextual-deixis" and h.type != "Honour"]
+            best: list[Hit | None] = [None] * (len(hits) + 1)
+            for k in range(len(hits) - 1, -1, -1):
+                h, b = hits[k], best[k + 1]
+                best[k] = h if b is None or (h.end, -h.start) >= (b.end, -b.start) else b
+            got = self._after[cs] = ([h.start for h in hits], best)
+        starts, best = got
+        return best[bisect.bisect_left(starts, lo)]
+
+    def first_before(self, ss: int, se: int, pos: int) -> Hit | None:
+        """The first of the hits in ``[ss, pos)`` (``pos`` in the sentence ``[ss, se)``) that are not deixis or
+        honours, by start, longest first: the first ending by ``pos``, found by bisecting the running minimum
+        of the ends of those starting in the sentence."""
+        got = self._before.get((ss, se))
+        if got is None:
+            hits = [h for h in self.ctx.starting(ss, se) if h.resolution != "contextual-deixis" and h.type != "Honour"]
+            low, least = [], None
+            for h in hits:
+                least = h.end if least is None or h.end < least else least
+                low.append(-least)  # non-decreasing, for bisection
+            got = self._before[(ss, se)] = (hits, low)
+        hits, low = got
+        k = bisect.bisect_left(low, -pos)
+        return hits[k] if k < len(hits) and hits[k].start < pos else None
 
 
 def _type(area) -> str:
@@ -265,18 +386,18 @@ def _type(area) -> str:
     return LEVEL_TYPE[area.level]
 
 
-def _ranking(ctx, kind, m, start, end, scope_of, indicator, *, rank=None, count=None, of=None, scope_word=None) -> Ranking:
+def _ranking(ctx, near, kind, m, start, end, scope_of, indicator, *, rank=None, count=None, of=None, scope_word=None) -> Ranking:
     word = scope_word or m.group("scope")
     part, year = ctx.part(start)
     about = None
     if kind in ("first", "only"):
         # about the noun phrase the claim heads: 全省首个经最高院批复的…法庭 → the court (after the last 的)
         cs, ce = ctx.clause(end)
-        de = ctx.text.rfind("的", end, ce)
-        after = [h for h in ctx.hits_in(de + 1 if de >= 0 else end, ce) if h.resolution != "contextual-deixis" and h.type != "Honour"]
-        ss, _se = ctx.sentence(start)
-        before = [h for h in ctx.hits_in(ss, start) if h.resolution != "contextual-deixis" and h.type != "Honour"]
-        pick = max(after, key=lambda h: (h.end, -h.start)) if after else (before[0] if before else None)
+        de = near.last_de(end, cs, ce)
+        pick = near.last_after(de + 1 if de >= 0 else end, cs, ce)
+        if pick is None:  # else the first named before it in its sentence
+            ss, se = ctx.sentence(start)
+            pick = near.first_before(ss, se, start)
         about = pick.key if pick else (f"{_type(ctx.home)}:{ctx.home.key}" if ctx.home is not None else None)
     elif ctx.home is not None:
         about = f"{_type(ctx.home)}:{ctx.home.key}"
@@ -286,7 +407,7 @@ def _ranking(ctx, kind, m, start, end, scope_of, indicator, *, rank=None, count=
         scope_word=word,
         scope=scope_of(word),
         rank=rank,
-        indicator=indicator.strip("，,。 ")[:60],
+        indicator=indicator,
         about=about,
         count=count,
         of=of,
