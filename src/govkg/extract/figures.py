@@ -18,13 +18,15 @@ SCOPES = "全国|全省|全市|全区|全县|全新区|全街道|全州|全盟|�
 
 
 def chinese_number(s: str) -> int | None:
-    """Arabic or Chinese numerals up to 99: "3" → 3, "十二" → 12, "二十" → 20."""
+    """Arabic or Chinese numerals up to 99: "3" → 3, "十二" → 12, "二十" → 20; None for others ("十十", "三三十")."""
     if s.isdigit():
         return int(s)
     if not s or any(c not in _CN and c != "十" for c in s):
         return None
     if "十" in s:
         a, _, b = s.partition("十")
+        if len(a) > 1 or len(b) > 1 or b == "十":
+            return None  # not a number up to 99 (a run of numerals in a ranking: 全市第三三十名)
         return (_CN[a] if a else 1) * 10 + (_CN[b] if b else 0)
     return _CN[s[0]] if len(s) == 1 else None
 
