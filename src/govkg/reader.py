@@ -549,10 +549,11 @@ _LABEL = re.compile(
     rf"(?:^|(?<=[\s|｜│,，;；【\[])|(?=(?:{_LONG_LABEL_ALT})[:：]))(?P<label>{_LABEL_ALT})(?:[ \u3000\u00a0\t]*(?P<colon>[:：]|[】\]][:：]?)|(?=[ \u3000\u00a0\t]+\S|[ \u3000\u00a0\t]*$))",
     re.MULTILINE,
 )
-# an unknown "label:" after a space ends a value too
+# an unknown "label:" after a space ends a value too (looked for with :func:`_other_label`)
 _OTHER_LABEL = re.compile(
-    r"[ \u3000\u00a0\t]+[\u4e00-\u9fff](?:[ \u3000]*[\u4e00-\u9fff]){1,5}[ \u3000]*[:：]"
+    r"[ \u3000\u00a0\t]++[\u4e00-\u9fff](?:[ \u3000]*+[\u4e00-\u9fff]){1,5}[ \u3000]*+[:：]"
 )
+_BLANK_RUN = re.compile(r"[ \u3000\u00a0\t]+")
 _DATE = re.compile(
     r"(\d{4})[ \u3000]*(?:[-/.．]|年)[ \u3000]*(\d{1,2})[ \u3000]*(?:[-/.．]|月)[ \u3000]*(\d{1,2})[ \u3000]*日?"
     r"(?:[ T\u3000]+\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
@@ -621,12 +622,14 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
         hits = [m for m in hits if m.group("colon")]
     values: dict[str, tuple[str, int]] = {}
     taken: list[tuple[int, int]] = []  # value lines under their labels (never the title)
+    from_pos = line_end = -1  # the end of the line from ``from_pos`` on, when known
     for k, m in enumerate(hits):
         attr = REPORT_FIELDS.get(re.sub("[ \u3000]", "", m.group("label")), "")
-        line_end = _line_end(text, m.end())
+        if not from_pos <= m.end() <= line_end:  # labels sharing a line share its end: found once
+            from_pos, line_end = m.end(), _line_end(text, m.end())
         stop = hits[k + 1].start() if k + 1 < len(hits) else line_end
         stop = min(stop, line_end)
-        other = _OTHER_LABEL.search(text, m.end(), stop)
+        other = _other_label(text, m.end(), stop)
         if other:
             stop = other.start()
         raw = text[m.end() : stop]
@@ -685,6 +688,19 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
             spans.append(("title", s, e))
     spans.sort(key=lambda x: (x[1], x[2], x[0]))
     return Metadata(spans=tuple(spans), **fields), warnings
+
+
+def _other_label(text: str, pos: int, stop: int) -> re.Match[str] | None:
+    """``_OTHER_LABEL.search(text, pos, stop)``, tried only where a run of blanks starts.
+
+    A match from inside a run is one from the run's start (its first blanks take the whole run), so the
+    leftmost match starts at a run's start; trying every position of a long run is quadratic in its length.
+    """
+    for r in _BLANK_RUN.finditer(text, pos, stop):
+        m = _OTHER_LABEL.match(text, r.start(), stop)
+        if m is not None:
+            return m
+    return None
 
 
 def _line_end(text: str, pos: int) -> int:
