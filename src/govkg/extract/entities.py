@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .context import Context, Hit, is_han
 from .lexicon import (
@@ -695,15 +696,19 @@ def short_names(ctx: Context) -> None:
     one body of the document has a full name ending so."""
     hits = [h for h in ctx.hits if h.type == "PublicOrganisation" and h.resolution != "contextual-deixis"]
     names = {h.name for h in hits}
-    ends: dict[str, set[str]] = {}
-    for n in names:
-        for k in range(1, len(n) - 2):
-            ends.setdefault(n[k:], set()).add(n)
+    # the names ending with a name, found among all names written backwards and sorted: they follow it
+    # (a name's own suffixes listed instead cost the square of its length, and a header value can be long)
+    backwards = sorted(n[::-1] for n in names)
     renamed = {}
     for n in names:
-        longer = ends.get(n, set())
-        if len(n) >= 3 and len(longer) == 1:
-            renamed[n] = next(iter(longer))
+        if len(n) < 3:
+            continue
+        r = n[::-1]
+        i = bisect_left(backwards, r) + 1  # after the name itself
+        if i < len(backwards) and backwards[i].startswith(r) and not (
+            i + 1 < len(backwards) and backwards[i + 1].startswith(r)
+        ):
+            renamed[n] = backwards[i][::-1]
     if not renamed:
         return
     new = [h for h in hits if h.name in renamed]
