@@ -7,6 +7,7 @@ build can make each report's part in a worker and merge the parts (:func:`merge_
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -176,7 +177,7 @@ def _triples(quads: Iterable[ox.Quad | ox.Triple]) -> Iterator[tuple[str, str, T
         )
 
 
-def fragment(quads: Iterable[ox.Quad | ox.Triple]) -> Fragment:
+def fragment(quads: Iterable[ox.Quad | ox.Triple] | Iterable[tuple[str, str, Term]]) -> Fragment:
     """The nodes and edges one graph (a report's, or the reference graph) contributes to the projection.
 
     Nodes are the instances of :data:`NODE_CLASSES`, with the attributes of :data:`NODE_ATTRS` (facts as
@@ -184,7 +185,12 @@ def fragment(quads: Iterable[ox.Quad | ox.Triple]) -> Fragment:
     target, key, predicate, label). Which targets are nodes is known only once every graph is read:
     :func:`merge_fragments` keeps the edges to nodes and, as facts, the rest.
     """
-    g = _Index(_triples(quads))
+    items = iter(quads)
+    first = next(items, None)
+    if first is None:
+        return {}, []
+    chained = itertools.chain([first], items)
+    g = _Index(chained if isinstance(first, tuple) else _triples(chained))  # type: ignore[arg-type]
     typed: dict[str, list[str]] = {}
     for s, pos in g.out.items():
         for p, o in pos:
@@ -311,14 +317,18 @@ def _merge_node(a: dict, b: dict) -> dict:
             out["_labels"] = (out["label"], True)
     out["label_en"] = min((x for x in (a["label_en"], b["label_en"]) if x), default="")
     out["facts"] = sorted(set(map(tuple, a["facts"])) | set(map(tuple, b["facts"])))
-    seen = {json.dumps(m, sort_keys=True) for m in a["mentions"]}
+    seen = {_mention_key(m) for m in a["mentions"]}
     out["mentions"] = sorted(
-        a["mentions"] + [m for m in b["mentions"] if json.dumps(m, sort_keys=True) not in seen],
+        a["mentions"] + [m for m in b["mentions"] if _mention_key(m) not in seen],
         key=lambda d: (d["doc"], d["start"], d["end"]),
     )
     out["documents"] = sorted(set(a["documents"]) | set(b["documents"]))
     out["years"] = sorted(set(a["years"]) | set(b["years"]))
     return out
+
+
+def _mention_key(m: dict) -> tuple:
+    return (m["doc"], m["start"], m["end"], m["quote"], m["sentence_start"])
 
 
 def merge_fragments(fragments: Iterable[Fragment]) -> nx.MultiDiGraph:

@@ -15,31 +15,38 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 
 import pyoxigraph as ox
 from rdflib import Dataset, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as _ns
 
 from . import iri as _iri
+from . import vocab as _vocab
 from .errors import ExtractionError
 from .model import Document, Entity, Extraction, Mention, innermost_sections
-from .vocab import (
-    ENTITY_CLASS,
-    GK,
-    ITSRDF,
-    LEVEL,
-    NIF,
-    PART,
-    PREDICATE,
-    PREFIXES,
-    QUALIFIER,
-    RANK_KIND,
-    REFERENCE_GRAPH,
-    RESOLUTION,
-    SCHEMA,
-    SCHEME,
-    TIME,
-)
+from .vocab import ENTITY_CLASS, LEVEL, PART, PREDICATE, PREFIXES, QUALIFIER, RANK_KIND, REFERENCE_GRAPH, RESOLUTION, SCHEME
+
+
+class _Terms:
+    """A namespace whose terms are plain str, each made once (rdflib makes and checks a URIRef per access)."""
+
+    def __init__(self, ns: object) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = str(self._ns[name])  # type: ignore[index] - not getattr: GK.count would be str.count
+        setattr(self, name, value)
+        return value
+
+    def __getitem__(self, name: str) -> str:
+        return self.__getattr__(name)
+
+
+GK, NIF, ITSRDF, SCHEMA, TIME = (_Terms(n) for n in (_vocab.GK, _vocab.NIF, _vocab.ITSRDF, _vocab.SCHEMA, _vocab.TIME))
+DCTERMS, RDF, RDFS, SKOS, XSD = (_Terms(n) for n in (_ns.DCTERMS, _ns.RDF, _ns.RDFS, _ns.SKOS, _ns.XSD))
 
 __all__ = ["ReportRDF", "report_rdf", "extraction_to_dataset", "add_extraction", "new_dataset", "quads_to_dataset"]
 
@@ -109,23 +116,24 @@ def _closed(table: dict[str, URIRef], value: str, what: str, where: str) -> str:
         raise ExtractionError(f"{where}: unknown {what} {value!r}; expected one of {sorted(table)}") from None
 
 
-def _sort_key(t: tuple[str, str, Obj]) -> tuple[str, str, int, str]:
-    o = t[2]
-    return (t[0], t[1], 1, str(o)) if isinstance(o, ox.Literal) else (t[0], t[1], 0, o)
+_BY_SUBJECT_PREDICATE = itemgetter(0, 1)
 
 
 @dataclass(frozen=True)
 class ReportRDF:
     """The statements of one report: its named graph and what it adds to the reference graph.
 
-    Both lists are in canonical order (subject, predicate, object), so the same report gives the same
-    lists, and the same bytes when serialised, in whatever process and company it is built.
+    Both lists are in one fixed order (by subject and predicate, then in the order the writer stated them,
+    which depends on the extraction only), so the same report gives the same lists, and the same bytes when
+    serialised, in whatever process and company it is built. ``triples`` are the document graph's
+    statements as (subject, predicate, object) with IRIs as str, in the same order.
     """
 
     doc_iri: str
     graph_iri: str
     quads: list[ox.Quad]
     reference: list[ox.Quad]
+    triples: list[tuple[str, str, str | ox.Literal]]
 
 
 class _DocWriter:
@@ -138,15 +146,16 @@ class _DocWriter:
         self.text_iri = str(_iri.text_iri(self.doc_iri))
         self.iris = {k: str(v) for k, v in _iri.mint_entity_iris(ex.entities, scope=_iri.scope_of(ex)).items()}
         self.where = f"{self.doc.source} ({self.doc.id})"
-        self.g: set[tuple[str, str, Obj]] = set()
-        self.ref: set[tuple[str, str, Obj]] = set()
+        # statements as dict keys: de-duplicated, in the order stated (a set's order would vary by process)
+        self.g: dict[tuple[str, str, Obj], None] = {}
+        self.ref: dict[tuple[str, str, Obj], None] = {}
         self._mentions: set[tuple[int, int]] = set()
         self._parts = innermost_sections(self.doc.sections)
 
     # ------------------------------------------------------------------ helpers
-    def add(self, s: str, p: str, o: Obj, graph: set[tuple[str, str, Obj]] | None = None) -> None:
+    def add(self, s: str, p: str, o: Obj, graph: dict[tuple[str, str, Obj], None] | None = None) -> None:
         """State (s, p, o) in the document graph (or ``graph``); vocabulary terms may be rdflib URIRefs."""
-        (self.g if graph is None else graph).add((str(s), str(p), o if isinstance(o, ox.Literal) else str(o)))
+        (self.g if graph is None else graph)[(str(s), str(p), o if isinstance(o, ox.Literal) else str(o))] = None
 
     def ent(self, key: str | None, what: str) -> str:
         if key is None or key not in self.iris:
@@ -195,9 +204,7 @@ class _DocWriter:
         if span in self._mentions:
             return node
         self._mentions.add(span)
-        add(node, RDF.type, GK.Mention)
-        add(node, RDF.type, NIF.String)
-        add(node, RDF.type, NIF.RFC5147String)
+        add(node, RDF.type, GK.Mention)  # nif:String and nif:RFC5147String follow (gk:Mention's superclasses)
         add(node, NIF.referenceContext, self.text_iri)
         add(node, NIF.beginIndex, _nni(m.start))
         add(node, NIF.endIndex, _nni(m.end))
@@ -435,14 +442,14 @@ class _DocWriter:
         for m in self.ex.mentions():
             self.mention(m)
         graph = str(_iri.graph_iri(self.doc_iri))
-        return ReportRDF(self.doc_iri, graph, _quads(self.g, _node(graph)), _quads(self.ref, _node(str(REFERENCE_GRAPH))))
+        triples = sorted(self.g, key=_BY_SUBJECT_PREDICATE)
+        ref = sorted(self.ref, key=_BY_SUBJECT_PREDICATE)
+        return ReportRDF(self.doc_iri, graph, _quads(triples, _node(graph)), _quads(ref, _node(str(REFERENCE_GRAPH))), triples)
 
 
-def _quads(triples: set[tuple[str, str, Obj]], graph: ox.NamedNode) -> list[ox.Quad]:
-    return [
-        ox.Quad(_node(s), _node(p), o if isinstance(o, ox.Literal) else _node(o), graph)
-        for s, p, o in sorted(triples, key=_sort_key)
-    ]
+def _quads(triples: list[tuple[str, str, Obj]], graph: ox.NamedNode) -> list[ox.Quad]:
+    node = _node
+    return [ox.Quad(node(s), node(p), o if isinstance(o, ox.Literal) else node(o), graph) for s, p, o in triples]
 
 
 def report_rdf(extraction: Extraction) -> ReportRDF:
