@@ -203,7 +203,7 @@ def child(list_file: str, out_dir: str, jobs: int) -> None:
                 "self_cpu": r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime,
                 "children_cpu": c1.ru_utime + c1.ru_stime,
                 "jobs": kw.get("jobs"),
-                "extractions": _count(getattr(res, "extractions", None)),
+                "reports": _count(getattr(res, "built", None)),
                 "errors": _count(getattr(res, "errors", None)),
                 "warnings": _count(getattr(res, "warnings", None)),
             }
@@ -301,7 +301,7 @@ def show(label: str, r: dict, nbytes: int, files: int) -> None:
         f"  {label}: wall {r['wall']:.2f} s (process {r['process_wall']:.2f} s), CPU {r['cpu']:.2f} s, "
         f"peak RSS {mb(r['peak_rss']):.0f} MB (largest process), tree RSS {mb(r['tree_rss']):.0f} MB (sampled), "
         f"{mb(nbytes) / r['wall']:.3f} MB/s, {1000 * r['wall'] / files:.1f} ms/report; "
-        + ", ".join(f"{r[k]} {k}" for k in ("extractions", "errors", "warnings") if r[k] is not None)
+        + ", ".join(f"{r[k]} {k}" for k in ("reports", "errors", "warnings") if r[k] is not None)
     )
 
 

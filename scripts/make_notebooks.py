@@ -18,8 +18,9 @@ TOUR = [
     ("code", "import tempfile\nimport pandas as pd\nimport govkg\n\n"
              "out = tempfile.mkdtemp(prefix='govkg-tour-')\n"
              "result = govkg.build([govkg.bundled_report()], out)\n"
-             "ds = result.dataset\n"
-             "print(len(result.extractions), 'report;', len(ds), 'quads in', out)"),
+             "ds = result.load_dataset()\n"
+             "print(result.summary().splitlines()[0])\n"
+             "print(len(ds), 'quads')"),
     ("md", "## Counts by type"),
     ("code", "govkg.query(ds, 'counts-by-type')"),
     ("md", "## Honours: who received what, at which level"),
@@ -31,7 +32,7 @@ TOUR = [
     ("md", "## Provenance: the source sentence of a fact, with the mention marked\n\n"
            "Every entity and fact points to character offsets in the stored text; here we print the sentence "
            "around each mention of an honour recipient, with the mention in 【】."),
-    ("code", "ex = result.extractions[0]\ntext = ex.document.text\n\n"
+    ("code", "ex = govkg.extract(govkg.read_report(govkg.bundled_report()))\ntext = ex.document.text\n\n"
              "def sentence_with_mark(start, end):\n"
              "    s = max(text.rfind(c, 0, start) for c in '。；\\n') + 1\n"
              "    e = min([i for i in (text.find(c, end) for c in '。；\\n') if i >= 0] + [len(text)])\n"
@@ -51,7 +52,7 @@ NETWORK = [
     ("code", "import tempfile\nfrom collections import Counter\nimport networkx as nx\nimport matplotlib\n"
              "matplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nimport govkg\n\n"
              "out = tempfile.mkdtemp(prefix='govkg-net-')\n"
-             "ds = govkg.build([govkg.bundled_report()], out, view=False).dataset\n"
+             "ds = govkg.build([govkg.bundled_report()], out, view=False).load_dataset()\n"
              "G = govkg.to_networkx(ds)\n"
              "print(G.number_of_nodes(), 'nodes,', G.number_of_edges(), 'edges')\n"
              "Counter(nx.get_node_attributes(G, 'type').values()).most_common()"),

@@ -48,7 +48,10 @@ def test_committed_graph_folder_is_what_build_writes(built):
 
 def test_counts_cover_every_kind(built):
     _, result = built
-    c = counts_by_type(result.extractions)
+    from govkg import extract, read_report
+
+    c = counts_by_type([extract(read_report(bundled_report()))])
+    assert result.counts == c
     for kind in ("PublicOrganisation", "Community", "Initiative", "Honour", "AwardConferral", "Observation", "Ranking", "PlanItem"):
         assert c[kind] > 0, kind
 
@@ -74,7 +77,7 @@ def test_bad_inputs_are_reported_and_the_rest_still_built(tmp_path):
     empty.write_bytes(b"")
     out = tmp_path / "out"
     result = build([empty, bundled_report(), tmp_path / "missing.txt"], out, view=False)
-    assert len(result.extractions) == 1
+    assert len(result.built) == 1
     assert len(result.errors) == 2 and "empty.txt" in result.errors[0] and "missing.txt" in result.errors[1]
     assert (out / "govkg.trig").exists()
 
@@ -100,6 +103,7 @@ def test_malicious_strings_survive_the_whole_chain(tmp_path):
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page and page.count("</script>") == 3
     text = report.read_text(encoding="utf-8")
-    for ex in result.extractions:
-        for m in ex.mentions():
-            assert text[m.start : m.end] == m.text
+    from govkg import extract, read_report
+
+    for m in extract(read_report(report)).mentions():
+        assert text[m.start : m.end] == m.text

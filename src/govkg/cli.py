@@ -33,33 +33,48 @@ def cli() -> None:
 @click.option("--encoding", default=None, help="Text encoding of the reports (default: detect UTF-8/GB18030/UTF-16).")
 @click.option("--force", is_flag=True, help="Overwrite files in the folder that govkg did not write.")
 @click.option("--no-view", is_flag=True, help="Do not write the HTML view.")
-def build(reports: tuple[str, ...], out_dir: str, encoding: str | None, force: bool, no_view: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: every core).")
+@click.option("--progress/--no-progress", default=None, help="Show progress on standard error (default: for more than one report).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only, not warnings or the summary.")
+def build(
+    reports: tuple[str, ...],
+    out_dir: str,
+    encoding: str | None,
+    force: bool,
+    no_view: bool,
+    jobs: int | None,
+    progress: bool | None,
+    quiet: bool,
+) -> None:
     """Build the knowledge graph of REPORTS (default: the bundled report) into a folder.
 
-    Writes govkg.trig (one named graph per report), govkg.graphml, ontology.ttl, shapes.ttl and
-    index.html, atomically; rebuilding from the same input gives byte-identical files. REPORT may be
-    a text file (UTF-8, GB18030, UTF-16), a saved HTML page, or - for standard input.
+    Writes govkg.trig (one named graph per report), govkg.graphml, ontology.ttl, shapes.ttl, index.html
+    and an Oxigraph store (store/) that `govkg query` and `govkg serve` open directly. Reports are read in
+    parallel; building into a folder that holds an earlier build reads only new or changed reports and
+    removes those no longer given. Same reports → byte-identical files. REPORT may be a text file (UTF-8,
+    GB18030, UTF-16), a saved HTML page, or - for standard input.
 
     \b
     Example:
         govkg build
         govkg build reports/*.txt -o out/
+        govkg build reports/*.txt -o out/ -j 2      # again after adding a report: only it is read
     """
-    from .pipeline import build as run_build, counts_by_type
+    from .pipeline import build as run_build
 
     try:
-        result = run_build(list(reports) or None, out_dir, encoding=encoding, force=force, view=not no_view)
+        result = run_build(
+            list(reports) or None, out_dir, encoding=encoding, force=force, view=not no_view, jobs=jobs, progress=progress
+        )
     except GovKGError as exc:
         raise _fail(exc) from exc
-    for w in result.warnings:
-        click.echo(f"Warning: {w}", err=True)
+    if not quiet:
+        for w in result.warnings:
+            click.echo(f"Warning: {w}", err=True)
     for e in result.errors:
         click.echo(f"Error: {e}", err=True)
-    if result.extractions:
-        counts = counts_by_type(result.extractions)
-        click.echo(f"{len(result.extractions)} report(s) → {Path(out_dir)}/")
-        for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            click.echo(f"  {name:<20} {n:>6}")
+    if result.built and not quiet:
+        click.echo(result.summary())
     if result.errors:
         sys.exit(1)
 
@@ -94,22 +109,30 @@ def extract(reports: tuple[str, ...], fmt: str, output: str | None, encoding: st
 
 
 @cli.command()
-@click.argument("graph", default="graph/govkg.trig")
-def validate(graph: str) -> None:
-    """Check GRAPH against the SHACL shapes and that every mention quotes its text exactly.
+@click.argument("graph", default="graph")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: every core).")
+def validate(graph: str, jobs: int | None) -> None:
+    """Check GRAPH (a build folder or an RDF file) against the SHACL shapes, that every mention quotes its
+    text exactly and that every stored text still has its sha256.
 
+    A build folder, a TriG or an N-Quads file is checked one report's graph at a time, in parallel.
     Exits 1 and prints the violations when the graph does not conform.
 
     \b
     Example:
+        govkg validate graph/
         govkg validate graph/govkg.trig
     """
-    from .validate import validate as run_validate
+    from .validate import validate as run_validate, validate_file
 
-    if not Path(graph).exists():
+    p = Path(graph)
+    if not p.exists():
         raise click.ClickException(f"{graph}: no such file; run `govkg build` first or name a graph file")
     try:
-        report = run_validate(graph)
+        if p.is_dir() or p.suffix.lower() in (".trig", ".nq"):
+            report = validate_file(p, jobs=jobs)
+        else:
+            report = run_validate(graph)
     except GovKGError as exc:
         raise _fail(exc) from exc
     click.echo(report.text, nl=False)
@@ -119,7 +142,8 @@ def validate(graph: str) -> None:
 
 @cli.command()
 @click.argument("name", required=False)
-@click.option("-g", "--graph", "graphs", multiple=True, help="Graph file(s) to query (default graph/govkg.trig).")
+@click.option("-g", "--graph", "graphs", multiple=True,
+              help="A build folder (its store is opened directly) or graph file(s) to query (default: graph/).")
 @click.option("--store", "store_dir", default=None, help="On-disk Oxigraph store folder (loaded from --graph if given).")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True)
@@ -138,7 +162,7 @@ def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
         echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | govkg query -
     """
     from .query import describe_queries, format_result, parse_param_args, run_query
-    from .store import open_store
+    from .store import is_build_dir, open_build, open_store
 
     if list_:
         click.echo(describe_queries(), nl=False)
@@ -146,12 +170,17 @@ def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
     if not name:
         raise click.UsageError("name a query (see --list), a .rq file, or - for standard input")
     text = sys.stdin.read() if name == "-" else name
-    sources = list(graphs) or ([] if store_dir else ["graph/govkg.trig"])
+    sources = list(graphs) or ([] if store_dir else [_default_graph()])
     for g in sources:
         if not Path(g).exists():
             raise click.ClickException(f"{g}: no such graph file; run `govkg build` first or pass --graph")
     try:
-        source = open_store(sources or None, path=store_dir) if engine == "oxigraph" else sources[0]
+        if engine == "oxigraph" and len(sources) == 1 and store_dir is None and is_build_dir(sources[0]):
+            source = open_build(sources[0])
+        elif engine == "oxigraph":
+            source = open_store([_graph_file(g) for g in sources] or None, path=store_dir)
+        else:
+            source = _graph_file(sources[0])
         result = run_query(source, text, engine=engine, **parse_param_args(params))
     except GovKGError as exc:
         raise _fail(exc) from exc
@@ -169,25 +198,29 @@ def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
 @click.option("--timeout", default=10.0, show_default=True, help="Per-query time limit in seconds.")
 @click.option("--row-limit", default=10000, show_default=True, help="Most rows a SELECT returns.")
 def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
-    """Serve GRAPH as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at / and the view at /view.
+    """Serve GRAPH (a build folder, whose store is opened directly, or a graph file) as a read-only SPARQL 1.1
+    endpoint at /sparql, with a query page at / and the view at /view.
 
     \b
     Example:
-        govkg serve graph/govkg.trig -p 8000
+        govkg serve graph/ -p 8000
         curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
     from .server import make_server
-    from .store import open_store
+    from .store import is_build_dir, open_build, open_store
 
-    graph = graph or (None if store_dir else "graph/govkg.trig")
+    graph = graph or (None if store_dir else _default_graph())
     if graph and not Path(graph).exists():
         raise click.ClickException(f"{graph}: no such graph file; run `govkg build` first")
     view_html = None
     if graph:
-        page = Path(graph).with_name("index.html")
+        page = Path(graph) / "index.html" if Path(graph).is_dir() else Path(graph).with_name("index.html")
         view_html = page.read_text(encoding="utf-8") if page.exists() else None
     try:
-        store = open_store(graph, path=store_dir)
+        if graph and store_dir is None and is_build_dir(graph):
+            store = open_build(graph)
+        else:
+            store = open_store(_graph_file(graph) if graph else None, path=store_dir)
     except GovKGError as exc:
         raise _fail(exc) from exc
     server = make_server(store, host, port, timeout=timeout, row_limit=row_limit, view_html=view_html)
@@ -226,6 +259,21 @@ def view(graph: str, output: str, focus: str | None, depth: int, title: str) -> 
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {path}", err=True)
+
+
+def _default_graph() -> str:
+    """graph/ when it holds a build with a store, else graph/govkg.trig."""
+    from .store import is_build_dir
+
+    return "graph" if is_build_dir("graph") else "graph/govkg.trig"
+
+
+def _graph_file(path: str) -> str:
+    """A build folder without a store stands for its govkg.trig."""
+    p = Path(path)
+    if p.is_dir() and (p / "govkg.trig").is_file():
+        return str(p / "govkg.trig")
+    return path
 
 
 def main() -> None:  # pragma: no cover

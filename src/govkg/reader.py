@@ -17,6 +17,7 @@ from .segment import body_start, segment
 
 __all__ = [
     "LARGE_INPUT",
+    "read_source",
     "REPORT_FIELDS",
     "decode_bytes",
     "html_to_text",
@@ -773,6 +774,14 @@ def _read_source(
         raise ReportError(
             f"{label}: cannot be read ({exc.strerror or exc}); check the path"
         ) from None
+
+
+def read_source(source: str | os.PathLike[str] | bytes, name: str | None = None) -> tuple[bytes, str]:
+    """The raw bytes of a report (a path, ``"-"`` for standard input, or bytes) and its label for messages.
+
+    Raises ReportError (one line naming the file) for a missing, unreadable or folder path.
+    """
+    return _read_source(source, name)
 
 
 def read_report(

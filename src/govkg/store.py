@@ -19,6 +19,8 @@ __all__ = [
     "open_store",
     "add_to_store",
     "is_store_dir",
+    "is_build_dir",
+    "open_build",
     "to_ox",
     "from_ox",
     "store_to_dataset",
@@ -109,6 +111,32 @@ def is_store_dir(path: str | os.PathLike[str]) -> bool:
     """True if ``path`` is a directory holding an on-disk Oxigraph store (RocksDB files)."""
     p = Path(path)
     return p.is_dir() and (p / "CURRENT").exists()
+
+
+def is_build_dir(path: str | os.PathLike[str]) -> bool:
+    """True if ``path`` is a folder written by ``govkg build`` that holds a store (``store/``)."""
+    p = Path(path)
+    return p.is_dir() and is_store_dir(p / "store") and (p / ".govkg" / "store.json").is_file()
+
+
+def open_build(path: str | os.PathLike[str]) -> ox.Store:
+    """The store of a build folder, opened read-only (a build may go on writing it meanwhile).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> open_build(tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    govkg.errors.QueryError: ... holds no govkg build with a store; run `govkg build -o ...` first
+    """
+    p = Path(path)
+    if not is_build_dir(p):
+        raise QueryError(f"{p} holds no govkg build with a store; run `govkg build -o {p}` first")
+    try:
+        return ox.Store.read_only(str(p / "store"))
+    except OSError as exc:
+        raise QueryError(f"cannot open the store of {p}: {exc}") from None
 
 
 def add_to_store(store: ox.Store, source: object, *, format: str | None = None) -> ox.Store:
