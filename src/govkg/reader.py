@@ -386,6 +386,36 @@ class _Visible(HTMLParser):
         self.skip_tag: str | None = None
         self.skip_depth = 0
         self.pre = 0
+        self._open_comment: tuple[str, int] | None = None  # see parse_comment
+        self._open_sections: dict[str, tuple[str, int]] = {}  # see parse_marked_section
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        """html.parser's, remembering where no comment end follows: once ``<!--`` at ``i`` has none after it,
+        no later ``<!--`` has one (html.parser looks through the rest of the page for each: quadratic)."""
+        raw = self.rawdata
+        seen = self._open_comment
+        if seen is not None and seen[0] is raw and i >= seen[1]:
+            return -1
+        k = super().parse_comment(i, report)
+        if k < 0:
+            self._open_comment = (raw, i)
+        return k
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """html.parser's, remembering where no end of a marked section of each kind follows (``]]>`` after
+        ``<![CDATA[``, ``]>`` after ``<![if …``), for the same reason as :meth:`parse_comment`."""
+        raw = self.rawdata
+        name, _j = self._scan_name(i + 3, i)
+        kind = "ms" if name in ("if", "else", "endif") else "sgml" if name in ("temp", "cdata", "ignore", "include", "rcdata") else None
+        if kind is None:
+            return super().parse_marked_section(i, report)
+        seen = self._open_sections.get(kind)
+        if seen is not None and seen[0] is raw and i >= seen[1]:
+            return -1
+        k = super().parse_marked_section(i, report)
+        if k < 0:
+            self._open_sections[kind] = (raw, i)
+        return k
 
     # output
     def _flush(self, hard: bool = False) -> None:
@@ -489,6 +519,19 @@ class _Visible(HTMLParser):
         return "\n".join(out)
 
 
+def _tail_as_text(html: str) -> str:
+    """The page with every ``<`` after its last ``>`` written ``&lt;``.
+
+    No tag, comment or declaration can end there, and html.parser reads each of them as text once the input
+    ends, but only after looking for its end through the rest of the page: a page cut short after many
+    ``<a`` or ``<!--`` costs the square of its length. Written as an entity, the same text comes out at once.
+    """
+    last = html.rfind(">")
+    if html.find("<", last + 1) < 0:
+        return html
+    return html[: last + 1] + html[last + 1 :].replace("<", "&lt;")
+
+
 def html_to_text(html: str) -> str:
     """The visible text of a page, deterministically.
 
@@ -505,7 +548,7 @@ def html_to_text(html: str) -> str:
     """
     p = _Visible()
     try:
-        p.feed(html)
+        p.feed(_tail_as_text(html))
         p.close()
     except (
         AssertionError,
