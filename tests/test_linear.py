@@ -126,3 +126,26 @@ def test_a_long_header_value():
     """A publisher of 30 K characters: every suffix of every body's name was listed."""
     ex = _extract("发布机构：甲" + " 甲\u3000" * 10000)
     assert ex.document.metadata.publisher.startswith("甲")
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><body><p>工作</p>" + "<a " * 30000,  # unclosed tags after the last >: each read to the end
+        "<html><body>" + "<!--" * 30000,  # unclosed comments
+        "<html><body>" + "<!--x>" * 60000 + "</body></html>",  # comments never closed, with > after them
+        "<html><body>" + "<![CDATA[x>" * 100000 + "</body></html>",  # marked sections never closed
+    ],
+    ids=["open-tags", "open-comments", "comments-never-closed", "sections-never-closed"],
+)
+def test_a_web_page_cut_short(page):
+    from govkg.reader import html_to_text
+
+    text = html_to_text(page)
+    assert len(text) < len(page)
+
+
+def test_text_after_the_last_tag_is_kept():
+    from govkg.reader import html_to_text
+
+    assert html_to_text("<html><body><p>一、总体</p>二<a b<!--c &lt;d") == "一、总体\n\n二<a b<!--c <d"
