@@ -163,6 +163,8 @@ CASES = {
     "html-divs": lambda n: "<html><body>" + rep("<div>工")(n),
     "html-script": lambda n: "<html><body>工作<script>" + rep("x")(n),
     "html-attr-quote": lambda n: '<html><body><p title="' + rep("x")(n),
+    "html-comments-never-closed": lambda n: "<html><body>" + rep("<!--x>")(n) + "</body></html>",
+    "html-sections-never-closed": lambda n: "<html><body>" + rep("<![CDATA[x>")(n) + "</body></html>",
     "fuzz-tokens": fuzz(
         ["\u3000", " ", "\n", "1", "万", "亿", "份", "一", "十", "是", "、", "“", "”", "《", "》", "社区", "街道", "办事处",
          "全市", "第", "名", "2021年", "工作", "计划", "：", "，", "。", "（", "）", "法院", "局", "大鹏", "同志", "的"]
