@@ -284,9 +284,13 @@ def entity_iri(
 def mint_entity_iris(entities: Mapping[str, Entity], *, scope: str = "") -> dict[str, URIRef]:
     """IRIs for every entity of an extraction, keyed by entity key (``scope``: see :func:`entity_iri`).
 
-    Two different entities of one report that would get the same IRI both get a ``--{sha1(key)[:6]}`` suffix
-    (entities with an explicit ``attrs["iri"]`` keep theirs and must not collide). This looks at one report
-    only, so a report's IRIs never depend on the other reports of a corpus.
+    Entities that get the same IRI and have the same name once their ancestors' names are taken off
+    (北京市西城区人民政府 and 西城区人民政府 under 西城区) are one body written two ways, and share it.
+    Different names that read alike (溪涌社区, 西涌社区) each get a ``--{sha1(name)[:6]}`` suffix: it depends on
+    the name alone, so such an entity has the same IRI in every report that has the other one too; alone,
+    it keeps the plain slug (the one way a report's IRIs can depend on what else the same report names).
+    Entities with an explicit ``attrs["iri"]`` keep theirs and must not collide. Only one report is looked
+    at, so a report's IRIs never depend on the other reports of a corpus.
     """
     out = {key: entity_iri(e, entities, scope=scope) for key, e in sorted(entities.items())}
     by_iri: dict[URIRef, list[str]] = {}
@@ -295,11 +299,26 @@ def mint_entity_iris(entities: Mapping[str, Entity], *, scope: str = "") -> dict
     for iri, keys in by_iri.items():
         if len(keys) < 2:
             continue
+        if any(entities[key].attrs.get("iri") for key in keys):
+            raise ExtractionError(f"entities {keys} share the explicit IRI {iri}")
+        names = {key: _own_name(entities[key], entities) for key in keys}
+        if len(set(names.values())) == 1:
+            continue
         for key in keys:
-            if entities[key].attrs.get("iri"):
-                raise ExtractionError(f"entities {keys} share the explicit IRI {iri}")
-            out[key] = URIRef(f"{iri}--{_sha1(key)[:6]}")
+            out[key] = URIRef(f"{iri}--{_sha1(names[key])[:6]}")
     return out
+
+
+def _own_name(entity: Entity, entities: Mapping[str, Entity]) -> str:
+    """The name an IRI slugs: the entity's name without its ancestors' names (see :func:`entity_iri`)."""
+    ancestors: list[Entity] = []
+    p = entities.get(entity.parent) if entity.parent else None
+    while p is not None and p.key not in {a.key for a in ancestors}:
+        ancestors.append(p)
+        p = entities.get(p.parent) if p.parent else None
+    if entity.type == "Person":
+        return entity.name
+    return f"{_PREFIX.get(entity.type, entity.type)}:{_strip_ancestors(entity.name, ancestors, stems=entity.type not in _AREA)}"
 
 
 def document_iri(doc: Document) -> URIRef:

@@ -23,7 +23,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from .errors import QueryError
-from .store import from_ox, is_store_dir, open_store, query_options, store_to_dataset
+from .store import from_ox, is_build_dir, is_store_dir, open_build, open_store, query_options, store_to_dataset
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -460,6 +460,8 @@ def _rdflib_source(source: object) -> Graph:
         ds.default_union = True
         return ds
     if isinstance(source, (str, os.PathLike)):
+        if is_build_dir(source):
+            source = Path(source) / "govkg.trig"
         if is_store_dir(source):
             ds = store_to_dataset(open_store(source))
             ds.default_union = True
@@ -476,6 +478,8 @@ def _rdflib_source(source: object) -> Graph:
 
 
 def _store(source: object) -> ox.Store:
+    if isinstance(source, (str, os.PathLike)) and is_build_dir(source):
+        return open_build(source)  # a build folder: its store, read-only
     return open_store(source)
 
 
