@@ -206,6 +206,7 @@ def child(list_file: str, out_dir: str, jobs: int) -> None:
                 "reports": _count(getattr(res, "built", None)),
                 "errors": _count(getattr(res, "errors", None)),
                 "warnings": _count(getattr(res, "warnings", None)),
+                "timings": {k: round(v, 2) for k, v in getattr(res, "timings", {}).items()},
             }
         ),
         flush=True,
@@ -303,6 +304,8 @@ def show(label: str, r: dict, nbytes: int, files: int) -> None:
         f"{mb(nbytes) / r['wall']:.3f} MB/s, {1000 * r['wall'] / files:.1f} ms/report; "
         + ", ".join(f"{r[k]} {k}" for k in ("reports", "errors", "warnings") if r[k] is not None)
     )
+    if r.get("timings"):
+        print("    steps (wall s): " + ", ".join(f"{k} {v:.1f}" for k, v in r["timings"].items()))
 
 
 def trig(folder: Path) -> bytes:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 import pyoxigraph as ox
@@ -30,11 +30,13 @@ __all__ = [
     "SENTENCE_END",
     "fragment",
     "merge_fragments",
+    "NodeMerger",
     "public_attrs",
     "to_networkx",
     "sentence_around",
     "write_graphml",
     "GraphMLWriter",
+    "node_xml",
 ]
 
 #: Classes whose instances become nodes.
@@ -304,41 +306,69 @@ def fragment(quads: Iterable[ox.Quad | ox.Triple] | Iterable[tuple[str, str, Ter
     return nodes, edges
 
 
-def _merge_node(a: dict, b: dict) -> dict:
-    """Two graphs' views of one node: types, facts, mentions, documents and years united."""
-    types = sorted(set(a["_types"]) | set(b["_types"]))
-    out = dict(a)
-    out["_types"] = types
-    out["type"] = types[0]
-    if a["_labels"][1] and b["_labels"][1]:  # entities: the smallest Chinese label of any graph
-        cands = [x for x in (a["_labels"][0], b["_labels"][0]) if x]
-        if cands:
-            out["label"] = min(cands)
-            out["_labels"] = (out["label"], True)
-    out["label_en"] = min((x for x in (a["label_en"], b["label_en"]) if x), default="")
-    out["facts"] = sorted(set(map(tuple, a["facts"])) | set(map(tuple, b["facts"])))
-    seen = {_mention_key(m) for m in a["mentions"]}
-    out["mentions"] = sorted(
-        a["mentions"] + [m for m in b["mentions"] if _mention_key(m) not in seen],
-        key=lambda d: (d["doc"], d["start"], d["end"]),
-    )
-    out["documents"] = sorted(set(a["documents"]) | set(b["documents"]))
-    out["years"] = sorted(set(a["years"]) | set(b["years"]))
-    return out
-
-
 def _mention_key(m: dict) -> tuple:
     return (m["doc"], m["start"], m["end"], m["quote"], m["sentence_start"])
 
 
+class NodeMerger:
+    """One node's parts from several graphs, united in time linear in their size: types, facts, mentions,
+    documents and years are gathered in sets and sorted once, by :meth:`attrs`.
+
+    The label of an entity is the smallest Chinese label any graph gives it; fact nodes (observations,
+    conferrals, rankings) keep the label of their one graph.
+    """
+
+    __slots__ = ("first", "types", "labels", "labels_en", "facts", "mentions", "documents", "years")
+
+    def __init__(self, attrs: dict) -> None:
+        self.first = attrs
+        self.types: set[str] = set()
+        self.labels: set[str] = set()
+        self.labels_en: set[str] = set()
+        self.facts: set[tuple] = set()
+        self.mentions: dict[tuple, dict] = {}
+        self.documents: set[str] = set()
+        self.years: set[int] = set()
+        self.add(attrs)
+
+    def add(self, a: dict) -> None:
+        self.types.update(a["_types"])
+        if a["_labels"][1] and a["_labels"][0]:
+            self.labels.add(a["_labels"][0])
+        if a["label_en"]:
+            self.labels_en.add(a["label_en"])
+        self.facts.update(map(tuple, a["facts"]))
+        for m in a["mentions"]:
+            self.mentions.setdefault(_mention_key(m), m)
+        self.documents.update(a["documents"])
+        self.years.update(a["years"])
+
+    def attrs(self) -> dict:
+        out = dict(self.first)
+        types = sorted(self.types)
+        out["_types"], out["type"] = types, types[0]
+        if self.first["_labels"][1] and self.labels:
+            out["label"] = min(self.labels)
+        out["label_en"] = min(self.labels_en, default="")
+        out["facts"] = sorted(self.facts)
+        out["mentions"] = sorted(self.mentions.values(), key=lambda d: (d["doc"], d["start"], d["end"]))
+        out["documents"] = sorted(self.documents)
+        out["years"] = sorted(self.years)
+        return out
+
+
 def merge_fragments(fragments: Iterable[Fragment]) -> nx.MultiDiGraph:
     """One MultiDiGraph from the fragments of several graphs (nodes sorted by IRI, edges de-duplicated)."""
-    nodes: dict[str, dict] = {}
+    merged: dict[str, NodeMerger] = {}
     edges: set[tuple[str, str, str, str, str]] = set()
     for frag_nodes, frag_edges in fragments:
         for n, a in frag_nodes.items():
-            nodes[n] = _merge_node(nodes[n], a) if n in nodes else a
+            if n in merged:
+                merged[n].add(a)
+            else:
+                merged[n] = NodeMerger(a)
         edges.update(frag_edges)
+    nodes = {n: m.attrs() for n, m in merged.items()}
     G = nx.MultiDiGraph()
     for n in sorted(nodes):
         G.add_node(n, **public_attrs(nodes[n], nodes))
@@ -394,7 +424,20 @@ _EDGE_KEYS = [("key", "string"), ("predicate", "string"), ("label", "string")]
 
 
 def _xml(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def node_xml(n: str, attrs: dict) -> str:
+    """The GraphML element of one node: its attributes of :data:`NODE_ATTRS`, lists as JSON strings."""
+    parts = [f"    <node id={quoteattr(n)}>\n"]
+    for name, _kind in _NODE_KEYS:
+        v = attrs.get(name)
+        if v is None:
+            continue
+        text = json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (list, dict, tuple)) else str(v)
+        parts.append(f'      <data key="n_{name}">{_xml(text)}</data>\n')
+    parts.append("    </node>\n")
+    return "".join(parts)
 
 
 class GraphMLWriter:
@@ -421,15 +464,11 @@ class GraphMLWriter:
         fh.write("".join(head).encode("utf-8"))
 
     def node(self, n: str, attrs: dict) -> None:
-        parts = [f"    <node id={quoteattr(n)}>\n"]
-        for name, _kind in _NODE_KEYS:
-            v = attrs.get(name)
-            if v is None:
-                continue
-            text = json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, (list, dict, tuple)) else str(v)
-            parts.append(f'      <data key="n_{name}">{_xml(text)}</data>\n')
-        parts.append("    </node>\n")
-        self.fh.write("".join(parts).encode("utf-8"))
+        self.fh.write(node_xml(n, attrs).encode("utf-8"))
+
+    def raw(self, xml: str) -> None:
+        """A node element made earlier by :func:`node_xml`."""
+        self.fh.write(xml.encode("utf-8"))
 
     def edge(self, s: str, o: str, key: str, predicate: str, label: str) -> None:
         eid = f"e{self.n_edges}"

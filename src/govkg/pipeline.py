@@ -142,13 +142,14 @@ def content_key(data: bytes, encoding: str | None) -> str:
     return h.hexdigest()
 
 
-def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[dict, dict, bytes]:
+def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[dict, bytes, bytes]:
     """Everything a build needs of one report, made from its bytes alone: ``(head, graph, trig)``.
 
     ``trig`` is the report's named graph as TriG without prefix lines (they are the same for every report:
     :func:`trig_prefixes`). ``head`` (JSON-able, small) has the document and graph IRIs, 索引号, warnings,
     entity keys and fact counts, the reference statements as sorted N-Quads lines and the ids of the graph's
-    nodes; ``graph`` has the nodes and edges of the projection (:func:`govkg.nxgraph.fragment`). A report that
+    nodes; ``graph`` has the nodes and edges of the projection (:func:`govkg.nxgraph.fragment`) as JSON
+    lines (see :func:`_graph_lines`). A report that
     cannot be read gives ``{"error": …}``. Never raises for a bad report: one report never stops a corpus.
     """
     import pyoxigraph as ox
@@ -163,15 +164,16 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
         ex = extract(doc)
         rdf = report_rdf(ex)
     except GovKGError as exc:
-        return {"error": str(exc), "name": name}, {}, b""
+        return {"error": str(exc), "name": name}, b"", b""
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other reports of a corpus
         msg = f"{name}: internal error while reading the report ({type(exc).__name__}: {exc}); please report it with the file"
-        return {"error": msg, "name": name}, {}, b""
+        return {"error": msg, "name": name}, b"", b""
     trig = ox.serialize(rdf.quads, format=ox.RdfFormat.TRIG, prefixes=_prefix_map())
     head = trig_prefixes()
     if not trig.startswith(head):  # pragma: no cover - pyoxigraph writes every prefix given, first
         raise GovKGError("unexpected TriG prefix block from pyoxigraph")
     nodes, edges = fragment(rdf.triples)
+    graph = _graph_lines(nodes, edges)
     meta = {
         "name": name,
         "doc": rdf.doc_iri,
@@ -185,7 +187,24 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
         "quads": 2 * len(rdf.quads),
         "nodes": sorted(nodes),
     }
-    return meta, {"nodes": nodes, "edges": edges}, trig[len(head) :]
+    return meta, graph, trig[len(head) :]
+
+
+def _graph_lines(nodes: dict[str, dict], edges: list) -> bytes:
+    """A report's part of the property graph as JSON lines, made so that assembling GraphML reads little:
+    one line per node, ``[iri, its GraphML element as if it were the only graph's, the IRIs its facts point
+    at, its attributes as a JSON string]``, then one line per edge, ``[source, target, key, predicate, label]``.
+    The ready element serves when no IRI its facts point at is a node elsewhere in the corpus."""
+    from .nxgraph import node_xml, public_attrs
+
+    out = []
+    for n in sorted(nodes):
+        a = nodes[n]
+        objs = sorted({f[2] for f in a["facts"] if f[2]})
+        out.append(json.dumps(["n", n, node_xml(n, public_attrs(a, ())), objs, json.dumps(a, ensure_ascii=False)], ensure_ascii=False))
+    for e in edges:
+        out.append(json.dumps(["e", *e], ensure_ascii=False))
+    return ("\n".join(out) + "\n").encode("utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +234,7 @@ def _work(task: tuple[str, bytes, str | None, str, str]) -> tuple[str, dict]:
 # ------------------------------------------------------------------------------------------- the cache
 class _Cache:
     """One entry per report content key, in ``{key[:2]}/``: ``{key}.trig`` (its named graph), ``{key}.json``
-    (the head, see :func:`build_report`) and ``{key}.graph.json`` (its part of the property graph). The head
+    (the head, see :func:`build_report`) and ``{key}.graph.jsonl`` (its part of the property graph). The head
     is written last: an entry is complete when it is there."""
 
     def __init__(self, root: Path) -> None:
@@ -227,17 +246,19 @@ class _Cache:
     def has(self, key: str) -> bool:
         return self._path(key, ".json").is_file()
 
-    def put(self, key: str, head: dict, graph: dict, trig: bytes) -> None:
+    def put(self, key: str, head: dict, graph: bytes, trig: bytes) -> None:
         self._path(key, "").parent.mkdir(parents=True, exist_ok=True)
         _write_replace(self._path(key, ".trig"), trig)
-        _write_replace(self._path(key, ".graph.json"), json.dumps(graph, ensure_ascii=False).encode("utf-8"))
+        _write_replace(self._path(key, ".graph.jsonl"), graph)
         _write_replace(self._path(key, ".json"), json.dumps(head, ensure_ascii=False).encode("utf-8"))
 
     def head(self, key: str) -> dict:
         return json.loads(self._path(key, ".json").read_bytes())
 
-    def graph(self, key: str) -> dict:
-        return json.loads(self._path(key, ".graph.json").read_bytes())
+    def graph(self, key: str) -> list[list]:
+        """The report's graph lines (see :func:`_graph_lines`), each decoded: ``["n", …]`` or ``["e", …]``."""
+        with open(self._path(key, ".graph.jsonl"), "rb") as fh:
+            return [json.loads(line) for line in fh]
 
     def trig(self, key: str) -> bytes:
         return self._path(key, ".trig").read_bytes()
@@ -288,6 +309,13 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     removed: int = 0
     seconds: float = 0.0
+    #: Wall seconds per step of the build (read, extract, …), for benchmarks.
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def lap(self, step: str, since: list[float]) -> None:
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - since[0]
+        since[0] = now
 
     @property
     def built(self) -> list[ReportOutcome]:
@@ -482,6 +510,8 @@ def build(
             if key not in queued and not cache.has(key):
                 queued.add(key)
                 tasks.append((key, data, encoding, name, str(cache.root)))
+        clock = [t0]
+        result.lap("read", clock)
         # 2. extract what is new, in workers, which put each report in the cache; only heads come back,
         #    and the new graphs go into the store in batches meanwhile
         heads: dict[str, dict] = {}
@@ -498,6 +528,7 @@ def build(
         finally:
             bar.close()
         del tasks
+        result.lap("extract+store", clock)
         # 3. the documents of this build, de-duplicated by IRI; warnings of shared 索引号
         docs: dict[str, tuple[str, str]] = {}  # graph IRI → (key, name)
         by_index: dict[str, str] = {}
@@ -552,9 +583,12 @@ def build(
         del entity_seen
         ref_quads = _parse_nquads("".join(sorted(ref_lines)))
         ref_fragment = fragment(ref_quads) if ref_quads else ({}, [])
+        result.lap("heads", clock)
         written["govkg.trig"] = _write_trig(out / "govkg.trig", cache, ordered, ref_quads)
+        result.lap("trig", clock)
         n_nodes = _write_graphml(out / "govkg.graphml", cache, heads, ordered, ref_fragment)
         written["govkg.graphml"] = _file_sha256(out / "govkg.graphml")
+        result.lap("graphml", clock)
         onto = Path(str(resources.files("govkg") / "ontology"))
         for name, src_name in (("ontology.ttl", "govkg.ttl"), ("shapes.ttl", "shapes.ttl")):
             data = (onto / src_name).read_bytes()
@@ -577,8 +611,10 @@ def build(
                 if (out / "index.html").exists() and "index.html" in manifest:
                     (out / "index.html").unlink()
                     manifest.pop("index.html", None)
+        result.lap("view", clock)
         # 5. the store: only the graphs that changed
         result.removed = store.finish({heads[k]["graph"]: k for k in ordered}, ref_quads)
+        result.lap("store", clock)
         cache.keep_only({key for key, _name in order if key})
         for name, digest in sorted(written.items()):
             manifest[name] = digest
@@ -617,47 +653,70 @@ def _write_trig(path: Path, cache: _Cache, ordered: list[str], ref_quads: list) 
 def _fragments(cache: _Cache, ordered: list[str], ref_fragment: tuple[dict, list]) -> Iterator[tuple[dict, list]]:
     """Each report's part of the property graph (from the cache), then the reference graph's."""
     for key in ordered:
-        graph = cache.graph(key)
-        yield graph["nodes"], [tuple(e) for e in graph["edges"]]
+        lines = cache.graph(key)
+        yield {x[1]: json.loads(x[4]) for x in lines if x[0] == "n"}, [tuple(x[1:]) for x in lines if x[0] == "e"]
     yield ref_fragment
 
 
 def _write_graphml(
     path: Path, cache: _Cache, heads: dict[str, dict], ordered: list[str], ref_fragment: tuple[dict, list]
 ) -> int:
-    """govkg.graphml in two passes over the cache, holding only the nodes that several graphs share.
+    """govkg.graphml in two passes, holding only the nodes that several graphs share.
 
-    Pass 1 counts, for every node, the graphs that have it (from the heads). Pass 2 writes a node that one graph has as soon
-    as it is read, and merges the others in memory, to write them at the end; an edge is written once, when
-    both its ends are nodes. Returns the number of nodes.
+    Pass 1 counts, for every node, the graphs that have it (from the heads, in memory). Pass 2 reads each
+    report's graph lines: a node that one graph has is written at once (its ready element, unless a fact of it
+    points at a node of another graph), the others are merged in memory and written at the end; an edge is
+    written once, when both its ends are nodes. Returns the number of nodes.
     """
-    from .nxgraph import GraphMLWriter, _merge_node, public_attrs
+    from .nxgraph import GraphMLWriter, NodeMerger, public_attrs
 
     seen: Counter[str] = Counter()
     for key in ordered:
         seen.update(heads[key]["nodes"])
     seen.update(ref_fragment[0].keys())
-    shared: dict[str, dict] = {}
+    shared: dict[str, NodeMerger] = {}
     shared_edges: set[tuple] = set()
+
+    def share(n: str, a: dict) -> None:
+        if n in shared:
+            shared[n].add(a)
+        else:
+            shared[n] = NodeMerger(a)
+
+    def edges_of(edges: Iterable[tuple]) -> None:
+        for e in edges:
+            s, o = e[0], e[1]
+            if s not in seen or o not in seen:
+                continue
+            if seen[s] > 1 and seen[o] > 1:
+                shared_edges.add(tuple(e))
+            else:
+                w.edge(*e)
+
     with open_atomic(path) as fh:
         w = GraphMLWriter(fh)
-        for nodes, edges in _fragments(cache, ordered, ref_fragment):
-            for n in sorted(nodes):
-                a = nodes[n]
-                if seen[n] == 1:
-                    w.node(n, public_attrs(a, seen))
-                else:
-                    shared[n] = _merge_node(shared[n], a) if n in shared else a
-            for e in edges:
-                s, o = e[0], e[1]
-                if s not in seen or o not in seen:
+        for key in ordered:
+            lines = cache.graph(key)
+            for x in lines:
+                if x[0] != "n":
                     continue
-                if seen[s] > 1 and seen[o] > 1:
-                    shared_edges.add(tuple(e))
+                _tag, n, xml, objs, attrs = x
+                if seen[n] > 1:
+                    share(n, json.loads(attrs))
+                elif any(o in seen for o in objs):
+                    w.node(n, public_attrs(json.loads(attrs), seen))
                 else:
-                    w.edge(*e)
+                    w.raw(xml)
+            edges_of(tuple(x[1:]) for x in lines if x[0] == "e")
+        ref_nodes, ref_edges = ref_fragment
+        for n in sorted(ref_nodes):
+            if seen[n] > 1:
+                share(n, ref_nodes[n])
+            else:
+                w.node(n, public_attrs(ref_nodes[n], seen))
+        edges_of(ref_edges)
         for n in sorted(shared):
-            w.node(n, public_attrs(shared[n], seen))
+            w.node(n, public_attrs(shared[n].attrs(), seen))
         for e in sorted(shared_edges):
             w.edge(*e)
         w.close()

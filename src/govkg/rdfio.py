@@ -51,37 +51,42 @@ def _named_graphs(data: Dataset | Graph) -> list[Graph]:
     return [data]
 
 
-def _union(data: Dataset | Graph) -> Graph:
-    out = _bind(Graph())
+def _ox_quads(data: Dataset | Graph, *, union: bool) -> list:
+    """The statements of ``data`` as pyoxigraph quads in one canonical order (graph, subject, predicate,
+    object, each by its N-Triples form); with ``union``, as triples of the default graph, without repeats."""
+    import pyoxigraph as ox
+
+    from .store import to_ox
+
+    cache: dict[object, object] = {}
+
+    def conv(t: object) -> object:
+        r = cache.get(t)
+        if r is None:
+            r = cache[t] = to_ox(t)  # type: ignore[arg-type]
+        return r
+
+    rows: dict[tuple[str, str, str, str], object] = {}
     for g in _named_graphs(data):
-        for t in g:
-            out.add(t)
-    return out
+        named = isinstance(data, Dataset) and g.identifier != DATASET_DEFAULT_GRAPH_ID and not union
+        gname = ox.NamedNode(str(g.identifier)) if named else ox.DefaultGraph()
+        gkey = str(g.identifier) if named else ""
+        for s, p, o in g:
+            q = ox.Quad(conv(s), conv(p), conv(o), gname)  # type: ignore[arg-type]
+            rows[(gkey, str(q.subject), str(q.predicate), str(q.object))] = q
+    return [rows[k] for k in sorted(rows)]
 
 
-def _turtle_body(g: Graph) -> tuple[list[str], str]:
-    copy = _bind(Graph())
-    for t in g:
-        copy.add(t)
-    text = copy.serialize(format="turtle")
-    head = [ln for ln in text.splitlines() if ln.startswith("@prefix")]
-    body = "\n".join(ln for ln in text.splitlines() if not ln.startswith("@prefix")).strip("\n")
-    return head, body
+def _ox_dumps(data: Dataset | Graph, fmt: str, *, union: bool) -> str:
+    import pyoxigraph as ox
 
-
-def _trig(data: Dataset | Graph) -> str:
-    prefixes: set[str] = set()
-    blocks: list[str] = []
-    for g in _named_graphs(data):
-        head, body = _turtle_body(g)
-        prefixes.update(head)
-        ident = g.identifier
-        if isinstance(data, Dataset) and ident != DATASET_DEFAULT_GRAPH_ID:
-            # no re-indentation: long literals (the full text) span lines and must stay verbatim
-            blocks.append(f"<{ident}> {{\n{body}\n}}\n")
-        else:
-            blocks.append(f"{{\n{body}\n}}\n")
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+    formats = {"trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+               "nquads": ox.RdfFormat.N_QUADS}
+    quads = _ox_quads(data, union=union)
+    if fmt in ("turtle", "nt"):
+        quads = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())} if fmt in ("trig", "turtle") else None
+    return ox.serialize(quads, format=formats[fmt], prefixes=prefixes).decode("utf-8")
 
 
 def _sort_json(obj: object) -> object:
@@ -96,22 +101,14 @@ def _sort_json(obj: object) -> object:
 def dumps(data: Dataset | Graph, format: str) -> str:
     """Serialise deterministically: sorted statements, fixed prefixes, no timestamps.
 
-    ``turtle`` writes the union of all graphs; ``trig``/``nquads``/``json-ld`` keep the named graphs.
+    ``turtle`` and ``nt`` write the union of all graphs; ``trig``/``nquads``/``json-ld`` keep the named graphs.
+    The first four are written by pyoxigraph (time linear in the size of the graph; every character escaped as
+    the format requires).
     """
-    if format == "turtle":
-        return _union(data).serialize(format="turtle")
-    if format == "trig":
-        return _trig(data)
-    if format == "nt":
-        lines = _union(data).serialize(format="nt").splitlines()
-        return "".join(ln + "\n" for ln in sorted(set(ln for ln in lines if ln.strip())))
-    if format == "nquads":
-        ds = data if isinstance(data, Dataset) else None
-        if ds is None:
-            lines = data.serialize(format="nt").splitlines()
-        else:
-            lines = ds.serialize(format="nquads").splitlines()
-        return "".join(ln + "\n" for ln in sorted(set(ln for ln in lines if ln.strip())))
+    if format in ("turtle", "nt"):
+        return _ox_dumps(data, format, union=True)
+    if format in ("trig", "nquads"):
+        return _ox_dumps(data, format, union=False)
     if format == "json-ld":
         src: Graph
         if isinstance(data, Dataset):
