@@ -259,3 +259,26 @@ def test_output_folder_that_is_a_file_is_refused(tmp_path):
     f.write_text("x", encoding="utf-8")
     with pytest.raises(ReportError, match="is a file"):
         build([bundled_report()], f, view=False)
+
+
+def test_a_report_over_the_limit_is_refused_in_one_line(tmp_path, monkeypatch):
+    import govkg.pipeline as P
+
+    monkeypatch.setattr(P, "MAX_REPORT_BYTES", 20_000)  # the bundled report has 10 kB
+    big = tmp_path / "big.txt"
+    big.write_text("全年调解纠纷12件。" * 1000, encoding="utf-8")
+    r = build([big, bundled_report()], tmp_path / "out", view=False, jobs=1)
+    assert [x.status for x in r.reports] == ["failed", "new"]
+    assert len(r.errors) == 1 and "over govkg's limit of" in r.errors[0] and "\n" not in r.errors[0]
+
+
+def test_a_report_larger_than_a_store_batch_is_loaded_in_slices(tmp_path, monkeypatch):
+    import govkg.pipeline as P
+
+    monkeypatch.setattr(P, "STORE_BATCH_QUADS", 300)
+    build([bundled_report()], tmp_path, view=False, jobs=1)
+    quads = _store_quads(tmp_path)
+    from_file = ox.Store()
+    from_file.load(path=str(tmp_path / "govkg.trig"), format=ox.RdfFormat.TRIG)
+    assert {q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)} == set(from_file)
+    assert len([q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]) > 1000

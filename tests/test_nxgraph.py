@@ -99,3 +99,27 @@ def test_write_graphml(G, tmp_path):
     assert json.loads(a["mentions"])[0]["quote"] == "葵涌司法所"
     assert H.number_of_edges() == G.number_of_edges()
     assert path.read_bytes() == write_graphml(G, tmp_path / "g2.graphml").read_bytes()
+
+
+def test_sentences_index_equals_the_plain_search():
+    """Sentences.around (a bisection over the ends found once) gives what a search from each span gives."""
+    import random
+
+    from govkg.nxgraph import SENTENCE_END, Sentences
+
+    def plain(text, start, end):
+        s = max((text.rfind(c, 0, start) for c in SENTENCE_END), default=-1) + 1
+        ends = [i for i in (text.find(c, max(start, end - 1)) for c in SENTENCE_END) if i != -1]
+        e = (min(ends) + 1) if ends else len(text)
+        while s < start and text[s].isspace():
+            s += 1
+        while e > end and text[e - 1].isspace():
+            e -= 1
+        return text[s:e], s
+
+    r = random.Random(7)
+    for _ in range(20000):
+        text = "".join(r.choice("甲乙 。！？；\nx") for _ in range(r.randint(0, 14)))
+        a = r.randint(0, len(text))
+        b = r.randint(a, len(text))
+        assert Sentences(text).around(a, b) == plain(text, a, b), (text, a, b)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -34,6 +36,7 @@ __all__ = [
     "public_attrs",
     "to_networkx",
     "sentence_around",
+    "Sentences",
     "write_graphml",
     "GraphMLWriter",
     "node_xml",
@@ -109,23 +112,42 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
     """The sentence containing ``text[start:end]`` and its start offset.
 
     It runs from just after the previous 。！？；or newline to the next one (inclusive); surrounding
-    whitespace is trimmed, so ``text[s:s + len(sentence)] == sentence`` always holds.
+    whitespace is trimmed, so ``text[s:s + len(sentence)] == sentence`` always holds. For many spans of one
+    text, :class:`Sentences` finds each in time independent of the text's length.
 
     Examples
     --------
     >>> sentence_around("第一句。葵涌司法所获奖。第三句", 4, 9)
     ('葵涌司法所获奖。', 4)
     """
-    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
-    s = max((text.rfind(c, 0, start) for c in SENTENCE_END), default=-1) + 1
-    probe = max(start, end - 1)
-    ends = [i for i in (text.find(c, probe) for c in SENTENCE_END) if i != -1]
-    e = (min(ends) + 1) if ends else len(text)
-    while s < start and text[s].isspace():
-        s += 1
-    while e > end and text[e - 1].isspace():
-        e -= 1
-    return text[s:e], s
+    return Sentences(text).around(start, end)
+
+
+class Sentences:
+    """The sentence ends of one text, found once, so that each :meth:`around` is a bisection."""
+
+    __slots__ = ("text", "ends")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [m.start() for m in _SENTENCE_END_RE.finditer(text)]
+
+    def around(self, start: int, end: int) -> tuple[str, int]:
+        text, ends = self.text, self.ends
+        start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+        k = bisect_left(ends, start)  # ends before start: ends[:k]
+        s = ends[k - 1] + 1 if k else 0
+        probe = max(start, end - 1)
+        j = bisect_left(ends, probe)
+        e = ends[j] + 1 if j < len(ends) else len(text)
+        while s < start and text[s].isspace():
+            s += 1
+        while e > end and text[e - 1].isspace():
+            e -= 1
+        return text[s:e], s
+
+
+_SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_END) + "]")
 
 
 class _Index:
@@ -200,7 +222,7 @@ def fragment(quads: Iterable[ox.Quad | ox.Triple] | Iterable[tuple[str, str, Ter
                 typed.setdefault(s, []).append(_local(o))
     node_set = set(typed)
     labels = _ontology_labels()
-    texts: dict[str, str] = {}
+    texts: dict[str, Sentences] = {}
     doc_info: dict[str, tuple[str, list[int]]] = {}
 
     def info(doc: str) -> tuple[str, list[int]]:
@@ -237,10 +259,10 @@ def fragment(quads: Iterable[ox.Quad | ox.Triple] | Iterable[tuple[str, str, Ter
             doc = d if isinstance(d, str) else None
             if ctx not in texts:
                 t = g.value(ctx, _STRING)
-                texts[ctx] = t.value if isinstance(t, ox.Literal) else ""
+                texts[ctx] = Sentences(t.value if isinstance(t, ox.Literal) else "")
             start, end = int(b.value), int(e.value)
             quote = g.value(m, _ANCHOR)
-            sentence, s_start = sentence_around(texts[ctx], start, end) if texts[ctx] else ("", start)
+            sentence, s_start = texts[ctx].around(start, end) if texts[ctx].text else ("", start)
             mentions.append(
                 {
                     "doc": doc or "",

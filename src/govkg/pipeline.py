@@ -69,6 +69,9 @@ VIEW_MAX_NODES = 5000
 PROGRESS_EVERY = 500
 #: Statements per bulk load into the store (Oxigraph's bulk loader holds one batch in memory).
 STORE_BATCH_QUADS = 200_000
+#: The largest report a build reads (bytes). Reading takes about 6 s and 350 MB of memory per MB of text, so a
+#: report past this would need several GB; split it. ``GOVKG_MAX_REPORT_MB`` in the environment changes it.
+MAX_REPORT_BYTES = int(float(os.environ.get("GOVKG_MAX_REPORT_MB", "16")) * 1024 * 1024)
 
 
 def bundled_report() -> Path:
@@ -149,7 +152,7 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
     :func:`trig_prefixes`). ``head`` (JSON-able, small) has the document and graph IRIs, 索引号, warnings,
     entity keys and fact counts, the reference statements as sorted N-Quads lines and the ids of the graph's
     nodes; ``graph`` has the nodes and edges of the projection (:func:`govkg.nxgraph.fragment`) as JSON
-    lines (see :func:`_graph_lines`). A report that
+    rows (see :func:`_graph_lines`). A report that
     cannot be read gives ``{"error": …}``. Never raises for a bad report: one report never stops a corpus.
     """
     import pyoxigraph as ox
@@ -191,7 +194,8 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
 
 
 def _graph_lines(nodes: dict[str, dict], edges: list) -> bytes:
-    """A report's part of the property graph as JSON lines, made so that assembling GraphML reads little:
+    """A report's part of the property graph as a JSON array of rows, made so that assembling GraphML reads
+    little:
     one line per node, ``[iri, its GraphML element as if it were the only graph's, the IRIs its facts point
     at, its attributes as a JSON string]``, then one line per edge, ``[source, target, key, predicate, label]``.
     The ready element serves when no IRI its facts point at is a node elsewhere in the corpus."""
@@ -204,7 +208,7 @@ def _graph_lines(nodes: dict[str, dict], edges: list) -> bytes:
         out.append(json.dumps(["n", n, node_xml(n, public_attrs(a, ())), objs, json.dumps(a, ensure_ascii=False)], ensure_ascii=False))
     for e in edges:
         out.append(json.dumps(["e", *e], ensure_ascii=False))
-    return ("\n".join(out) + "\n").encode("utf-8")
+    return ("[" + ",\n".join(out) + "]\n").encode("utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -234,7 +238,7 @@ def _work(task: tuple[str, bytes, str | None, str, str]) -> tuple[str, dict]:
 # ------------------------------------------------------------------------------------------- the cache
 class _Cache:
     """One entry per report content key, in ``{key[:2]}/``: ``{key}.trig`` (its named graph), ``{key}.json``
-    (the head, see :func:`build_report`) and ``{key}.graph.jsonl`` (its part of the property graph). The head
+    (the head, see :func:`build_report`) and ``{key}.graph.json`` (its part of the property graph). The head
     is written last: an entry is complete when it is there."""
 
     def __init__(self, root: Path) -> None:
@@ -249,16 +253,15 @@ class _Cache:
     def put(self, key: str, head: dict, graph: bytes, trig: bytes) -> None:
         self._path(key, "").parent.mkdir(parents=True, exist_ok=True)
         _write_replace(self._path(key, ".trig"), trig)
-        _write_replace(self._path(key, ".graph.jsonl"), graph)
+        _write_replace(self._path(key, ".graph.json"), graph)
         _write_replace(self._path(key, ".json"), json.dumps(head, ensure_ascii=False).encode("utf-8"))
 
     def head(self, key: str) -> dict:
         return json.loads(self._path(key, ".json").read_bytes())
 
     def graph(self, key: str) -> list[list]:
-        """The report's graph lines (see :func:`_graph_lines`), each decoded: ``["n", …]`` or ``["e", …]``."""
-        with open(self._path(key, ".graph.jsonl"), "rb") as fh:
-            return [json.loads(line) for line in fh]
+        """The report's graph rows (see :func:`_graph_lines`): ``["n", …]`` or ``["e", …]``."""
+        return json.loads(self._path(key, ".graph.json").read_bytes())
 
     def trig(self, key: str) -> bytes:
         return self._path(key, ".trig").read_bytes()
@@ -505,6 +508,13 @@ def build(
                 unread[str(src)] = str(exc)
                 order.append(("", str(src)))
                 continue
+            if len(data) > MAX_REPORT_BYTES:
+                unread[str(src)] = (
+                    f"{name}: {len(data) / 1048576:.1f} MB is over govkg's limit of {MAX_REPORT_BYTES / 1048576:.0f} MB "
+                    "for one report (reading takes about 350 MB of memory per MB); split it, or raise GOVKG_MAX_REPORT_MB"
+                )
+                order.append(("", str(src)))
+                continue
             key = content_key(data, encoding)
             order.append((key, name))
             if key not in queued and not cache.has(key):
@@ -612,7 +622,10 @@ def build(
                     (out / "index.html").unlink()
                     manifest.pop("index.html", None)
         result.lap("view", clock)
-        # 5. the store: only the graphs that changed
+        # 5. the store: only the graphs that changed (those of reused reports were loaded before, unless the
+        #    store was lost or made by other code: then they go in now)
+        for key in ordered:
+            store.offer(key, heads[key])
         result.removed = store.finish({heads[k]["graph"]: k for k in ordered}, ref_quads)
         result.lap("store", clock)
         cache.keep_only({key for key, _name in order if key})
@@ -768,10 +781,25 @@ class _StoreWriter:
         if g is None or self.had.get(g) == key or g in self.loaded:
             return
         self.loaded[g] = key
+        quads = head.get("quads", 500)
+        if quads >= STORE_BATCH_QUADS:  # a very large report: on its own, in slices
+            self._flush()
+            self._load_large(key)
+            return
         self.batch.append((g, key))
-        self.batch_quads += head.get("quads", 500)
+        self.batch_quads += quads
         if self.batch_quads >= STORE_BATCH_QUADS:
             self._flush()
+
+    def _load_large(self, key: str) -> None:
+        ox = self.ox
+        quads = list(ox.parse(trig_prefixes() + self.cache.trig(key), format=ox.RdfFormat.TRIG))
+        dg = ox.DefaultGraph()
+        step = STORE_BATCH_QUADS // 2
+        for i in range(0, len(quads), step):
+            part = quads[i : i + step]
+            part += [ox.Quad(q.subject, q.predicate, q.object, dg) for q in part]
+            self.store.bulk_load(ox.serialize(part, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
 
     def _flush(self, extra: bytes = b"") -> None:
         if not self.batch and not extra:
@@ -802,13 +830,11 @@ class _StoreWriter:
                 self.store.remove(ox.Quad(s, p, o, dg))
 
     def finish(self, want: dict[str, str], ref_quads: list) -> int:
-        """Bring the store to exactly ``want`` (graph IRI → key) and ``ref_quads``; returns graphs dropped."""
+        """Bring the store to exactly ``want`` (graph IRI → key, every one offered) and ``ref_quads``; returns
+        how many graphs of earlier builds were dropped."""
         from .vocab import REFERENCE_GRAPH
 
         ox = self.ox
-        for g, key in sorted(want.items()):
-            if self.had.get(g) != key and g not in self.loaded:
-                self.offer(key, {"graph": g})
         # a graph loaded in this build for a report that then failed or was a duplicate is dropped too
         gone = sorted(g for g in {**self.had, **self.loaded} if g not in want or want[g] != self.loaded.get(g, self.had.get(g)))
         ref = ox.NamedNode(str(REFERENCE_GRAPH))
