@@ -282,3 +282,21 @@ def test_a_report_larger_than_a_store_batch_is_loaded_in_slices(tmp_path, monkey
     from_file.load(path=str(tmp_path / "govkg.trig"), format=ox.RdfFormat.TRIG)
     assert {q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)} == set(from_file)
     assert len([q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)]) > 1000
+
+
+def test_a_file_changed_after_it_was_keyed_is_reported_not_cached(tmp_path):
+    from govkg.pipeline import _work, content_key
+
+    report = tmp_path / "r.txt"
+    report.write_text("全年调解纠纷12件。\n", encoding="utf-8")
+    stale = content_key(b"an older text", None)
+    key, head = _work((stale, str(report), None, "r.txt", str(tmp_path / "cache")))
+    assert key == stale and "changed while the build was reading it" in head["error"]
+    assert not (tmp_path / "cache").exists()
+
+
+def test_warnings_are_the_same_when_reports_come_from_the_cache(tmp_path):
+    first = build(TEST_REPORTS[:4], tmp_path, view=False, jobs=1)
+    again = build(TEST_REPORTS[:4], tmp_path, view=False, jobs=1)
+    assert [r.status for r in again.reports] == ["reused"] * 4
+    assert again.warnings == first.warnings

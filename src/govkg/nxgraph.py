@@ -488,9 +488,9 @@ class GraphMLWriter:
     def node(self, n: str, attrs: dict) -> None:
         self.fh.write(node_xml(n, attrs).encode("utf-8"))
 
-    def raw(self, xml: str) -> None:
-        """A node element made earlier by :func:`node_xml`."""
-        self.fh.write(xml.encode("utf-8"))
+    def raw(self, xml: bytes) -> None:
+        """A node element made earlier by :func:`node_xml`, encoded."""
+        self.fh.write(xml)
 
     def edge(self, s: str, o: str, key: str, predicate: str, label: str) -> None:
         eid = f"e{self.n_edges}"

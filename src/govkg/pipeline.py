@@ -152,7 +152,7 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
     :func:`trig_prefixes`). ``head`` (JSON-able, small) has the document and graph IRIs, 索引号, warnings,
     entity keys and fact counts, the reference statements as sorted N-Quads lines and the ids of the graph's
     nodes; ``graph`` has the nodes and edges of the projection (:func:`govkg.nxgraph.fragment`) as JSON
-    rows (see :func:`_graph_lines`). A report that
+    part (see :func:`_graph_part`). A report that
     cannot be read gives ``{"error": …}``. Never raises for a bad report: one report never stops a corpus.
     """
     import pyoxigraph as ox
@@ -176,7 +176,7 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
     if not trig.startswith(head):  # pragma: no cover - pyoxigraph writes every prefix given, first
         raise GovKGError("unexpected TriG prefix block from pyoxigraph")
     nodes, edges = fragment(rdf.triples)
-    graph = _graph_lines(nodes, edges)
+    graph = _graph_part(nodes, edges)
     meta = {
         "name": name,
         "doc": rdf.doc_iri,
@@ -193,22 +193,44 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
     return meta, graph, trig[len(head) :]
 
 
-def _graph_lines(nodes: dict[str, dict], edges: list) -> bytes:
-    """A report's part of the property graph as a JSON array of rows, made so that assembling GraphML reads
-    little:
-    one line per node, ``[iri, its GraphML element as if it were the only graph's, the IRIs its facts point
-    at, its attributes as a JSON string]``, then one line per edge, ``[source, target, key, predicate, label]``.
-    The ready element serves when no IRI its facts point at is a node elsewhere in the corpus."""
+def _graph_part(nodes: dict[str, dict], edges: list) -> bytes:
+    """A report's part of the property graph, laid out so that assembling GraphML reads little.
+
+    One line of JSON, ``{"nodes": [[iri, element start, element end, attributes end, [IRIs its facts
+    point at]], …], "edges": [[source, target, key, predicate, label], …]}``, then a blob of bytes that holds,
+    for each node, its GraphML element (as if this were the only graph) followed by its attributes as JSON.
+    The element is copied as it is when no IRI its facts point at is a node elsewhere in the corpus; the
+    attributes are parsed only for a node that other reports share.
+    """
     from .nxgraph import node_xml, public_attrs
 
-    out = []
+    index, blob, at = [], [], 0
     for n in sorted(nodes):
         a = nodes[n]
-        objs = sorted({f[2] for f in a["facts"] if f[2]})
-        out.append(json.dumps(["n", n, node_xml(n, public_attrs(a, ())), objs, json.dumps(a, ensure_ascii=False)], ensure_ascii=False))
-    for e in edges:
-        out.append(json.dumps(["e", *e], ensure_ascii=False))
-    return ("[" + ",\n".join(out) + "]\n").encode("utf-8")
+        xml = node_xml(n, public_attrs(a, ())).encode("utf-8")
+        attrs = json.dumps(a, ensure_ascii=False).encode("utf-8")
+        index.append([n, at, at + len(xml), at + len(xml) + len(attrs), sorted({f[2] for f in a["facts"] if f[2]})])
+        blob += (xml, attrs)
+        at += len(xml) + len(attrs)
+    head = json.dumps({"nodes": index, "edges": edges}, ensure_ascii=False).encode("utf-8")
+    return b"".join([head, b"\n", *blob])
+
+
+class _GraphPart:
+    """A report's part of the property graph as :func:`_graph_part` laid it out."""
+
+    __slots__ = ("nodes", "edges", "blob")
+
+    def __init__(self, data: bytes) -> None:
+        cut = data.index(b"\n")
+        head = json.loads(data[:cut])
+        self.nodes, self.edges, self.blob = head["nodes"], [tuple(e) for e in head["edges"]], memoryview(data)[cut + 1 :]
+
+    def element(self, row: list) -> bytes:
+        return bytes(self.blob[row[1] : row[2]])
+
+    def attrs(self, row: list) -> dict:
+        return json.loads(bytes(self.blob[row[2] : row[3]]))
 
 
 @lru_cache(maxsize=1)
@@ -226,9 +248,22 @@ def trig_prefixes() -> bytes:
     return ox.serialize([], format=ox.RdfFormat.TRIG, prefixes=_prefix_map())
 
 
-def _work(task: tuple[str, bytes, str | None, str, str]) -> tuple[str, dict]:
-    """In a worker: build one report and put it in the cache; only the small head goes back."""
-    key, data, encoding, name, cache_root = task
+def _work(task: tuple[str, bytes | str, str | None, str, str]) -> tuple[str, dict]:
+    """In a worker: build one report and put it in the cache; only the small head goes back.
+
+    The report comes as its bytes (standard input) or as its path, read again here, so that the main process
+    never holds the corpus; a file that changed since it was keyed is reported, not cached under the old key.
+    """
+    key, source, encoding, name, cache_root = task
+    if isinstance(source, str):
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            return key, {"error": f"{name}: cannot be read ({exc.strerror or exc}); check the path", "name": name}
+        if content_key(data, encoding) != key:
+            return key, {"error": f"{name}: changed while the build was reading it; build again", "name": name}
+    else:
+        data = source
     head, graph, trig = build_report(data, name, encoding)
     if "error" not in head:
         _Cache(Path(cache_root)).put(key, head, graph, trig)
@@ -238,7 +273,7 @@ def _work(task: tuple[str, bytes, str | None, str, str]) -> tuple[str, dict]:
 # ------------------------------------------------------------------------------------------- the cache
 class _Cache:
     """One entry per report content key, in ``{key[:2]}/``: ``{key}.trig`` (its named graph), ``{key}.json``
-    (the head, see :func:`build_report`) and ``{key}.graph.json`` (its part of the property graph). The head
+    (the head, see :func:`build_report`) and ``{key}.graph`` (its part of the property graph). The head
     is written last: an entry is complete when it is there."""
 
     def __init__(self, root: Path) -> None:
@@ -253,15 +288,15 @@ class _Cache:
     def put(self, key: str, head: dict, graph: bytes, trig: bytes) -> None:
         self._path(key, "").parent.mkdir(parents=True, exist_ok=True)
         _write_replace(self._path(key, ".trig"), trig)
-        _write_replace(self._path(key, ".graph.json"), graph)
+        _write_replace(self._path(key, ".graph"), graph)
         _write_replace(self._path(key, ".json"), json.dumps(head, ensure_ascii=False).encode("utf-8"))
 
     def head(self, key: str) -> dict:
         return json.loads(self._path(key, ".json").read_bytes())
 
-    def graph(self, key: str) -> list[list]:
-        """The report's graph rows (see :func:`_graph_lines`): ``["n", …]`` or ``["e", …]``."""
-        return json.loads(self._path(key, ".graph.json").read_bytes())
+    def graph(self, key: str) -> _GraphPart:
+        """The report's part of the property graph (see :func:`_graph_part`)."""
+        return _GraphPart(self._path(key, ".graph").read_bytes())
 
     def trig(self, key: str) -> bytes:
         return self._path(key, ".trig").read_bytes()
@@ -431,7 +466,7 @@ class _Progress:
             self.bar.close()
 
 
-def _run(tasks: list[tuple[str, bytes, str | None, str, str]], jobs: int, on_result: Callable[[str, dict], None],
+def _run(tasks: list[tuple[str, bytes | str, str | None, str, str]], jobs: int, on_result: Callable[[str, dict], None],
          progress: _Progress) -> None:
     """Build every task's report, in ``jobs`` worker processes when there is more than one report."""
     if jobs <= 1 or len(tasks) <= 1:
@@ -497,7 +532,7 @@ def build(
         # 1. read and key every input (a small read each; the text is decoded in the workers)
         from .reader import read_source
 
-        tasks: list[tuple[str, bytes, str | None, str, str]] = []
+        tasks: list[tuple[str, bytes | str, str | None, str, str]] = []
         order: list[tuple[str, str]] = []  # (key, name) in input order; key "" for an input that cannot be read
         queued: set[str] = set()
         unread: dict[str, str] = {}
@@ -519,7 +554,9 @@ def build(
             order.append((key, name))
             if key not in queued and not cache.has(key):
                 queued.add(key)
-                tasks.append((key, data, encoding, name, str(cache.root)))
+                path = None if str(src) == "-" or isinstance(src, (bytes, bytearray)) else os.fspath(src)
+                tasks.append((key, data if path is None else path, encoding, name, str(cache.root)))
+            del data
         clock = [t0]
         result.lap("read", clock)
         # 2. extract what is new, in workers, which put each report in the cache; only heads come back,
@@ -555,8 +592,8 @@ def build(
                 result.errors.append(err)
                 result.reports.append(ReportOutcome(name, key, "failed", error=err))
                 continue
-            if key in queued:
-                result.warnings.extend(w.replace(head["name"], name) for w in head["warnings"])
+            # the same warnings whether the report was read now or taken from the cache
+            result.warnings.extend(w.replace(head["name"], name) for w in head["warnings"])
             graph = head["graph"]
             if graph in docs:
                 result.warnings.append(f"{name}: the same text as {docs[graph][1]}; built once")
@@ -666,8 +703,8 @@ def _write_trig(path: Path, cache: _Cache, ordered: list[str], ref_quads: list) 
 def _fragments(cache: _Cache, ordered: list[str], ref_fragment: tuple[dict, list]) -> Iterator[tuple[dict, list]]:
     """Each report's part of the property graph (from the cache), then the reference graph's."""
     for key in ordered:
-        lines = cache.graph(key)
-        yield {x[1]: json.loads(x[4]) for x in lines if x[0] == "n"}, [tuple(x[1:]) for x in lines if x[0] == "e"]
+        part = cache.graph(key)
+        yield {row[0]: part.attrs(row) for row in part.nodes}, part.edges
     yield ref_fragment
 
 
@@ -709,18 +746,16 @@ def _write_graphml(
     with open_atomic(path) as fh:
         w = GraphMLWriter(fh)
         for key in ordered:
-            lines = cache.graph(key)
-            for x in lines:
-                if x[0] != "n":
-                    continue
-                _tag, n, xml, objs, attrs = x
+            part = cache.graph(key)
+            for row in part.nodes:
+                n = row[0]
                 if seen[n] > 1:
-                    share(n, json.loads(attrs))
-                elif any(o in seen for o in objs):
-                    w.node(n, public_attrs(json.loads(attrs), seen))
+                    share(n, part.attrs(row))
+                elif any(o in seen for o in row[4]):
+                    w.node(n, public_attrs(part.attrs(row), seen))
                 else:
-                    w.raw(xml)
-            edges_of(tuple(x[1:]) for x in lines if x[0] == "e")
+                    w.raw(part.element(row))
+            edges_of(part.edges)
         ref_nodes, ref_edges = ref_fragment
         for n in sorted(ref_nodes):
             if seen[n] > 1:
