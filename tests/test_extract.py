@@ -353,3 +353,40 @@ def test_both_sides_of_with_take_part_in_what_they_set_up():
     part = {(ex.entities[r.subject].name, ex.entities[r.object].name) for r in ex.relations if r.predicate == "participant"}
     assert any(s == "反诈进村" and o.endswith("前黄派出所") for s, o in part), part
     assert any(s == "反诈进村" and o.endswith("前黄镇人民政府") for s, o in part), part
+
+
+# -- honours in the forms real pages use (sentences written for these tests) --------------------------------
+
+
+def _conferrals(ex):
+    E = ex.entities
+    return sorted((E[c.recipient].name, E[c.honour].name, c.level) for c in ex.conferrals)
+
+
+def test_honours_named_without_quotes_end_in_a_head_and_a_unit():
+    ex = _ex("一、工作成效\n西湖区被市委市政府评为全市人民调解工作先进区，区司法局被评为全省“七五”普法中期成绩突出单位。\n")
+    got = _conferrals(ex)
+    assert ("西湖区", "全市人民调解工作先进区", "municipal") in got
+    assert any(h == "全省“七五”普法中期成绩突出单位" and lvl == "provincial" for _r, h, lvl in got)
+
+
+def test_a_person_with_a_role_receives_a_quoted_honour_whose_name_ends_in_a_unit():
+    ex = _ex("一、工作成效\n调解员林小青荣获“全国模范人民调解员”荣誉称号。\n")
+    assert ("林小青", "全国模范人民调解员", "national") in _conferrals(ex)
+
+
+def test_honours_in_a_row_with_no_recipient_written_go_to_the_publisher():
+    ex = _ex("一、工作成效\n全年完成实事项目49项，获得“全国群众体育先进单位”“浙江省法治建设示范单位”等荣誉。\n")
+    got = _conferrals(ex)
+    assert [h for _r, h, _l in got] == ["全国群众体育先进单位", "浙江省法治建设示范单位"]
+    assert {r for r, _h, _l in got} == {"杭州市西湖区司法局"}
+
+
+def test_two_honours_joined_by_he_are_two():
+    ex = _ex("一、工作成效\n区司法局两个视频分别被评为2022年度浙江优秀法治微视频三等奖和优秀奖。\n")
+    assert sorted(h for _r, h, _l in _conferrals(ex)) == ["优秀奖", "浙江优秀法治微视频三等奖"]
+
+
+def test_a_numbered_heading_is_never_the_title_of_a_page_without_one():
+    doc = read_report(("2023年，县司法局各项工作取得了新进展新成效，全年调解纠纷120件。\n一、2023年工作总结\n1.完成。\n").encode(), name="t.txt")
+    assert doc.metadata.title is None

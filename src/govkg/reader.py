@@ -753,10 +753,18 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if m is None else m.start()
 
 
+#: A numbered section heading: 一、 （二） 3. 4、
+_SECTION_MARK = re.compile(r"[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]")
+
+
 def _title_line(
     text: str, region: int, spans: list[tuple[str, int, int]]
 ) -> tuple[int, int] | None:
-    """The first line near the top that reads like a title (工作总结, 工作计划, 报告 … under 80 characters)."""
+    """The first line near the top that reads like a title (工作总结, 工作计划, 报告 … under 80 characters).
+
+    Never a numbered section heading (一、2023年工作总结), and nothing after the body has begun (a paragraph of
+    sentences): a page without a title line has none.
+    """
     limit = max(region, min(len(text), _HEADER_CHARS))
     pos = 0
     for _k in range(_HEADER_LINES):
@@ -766,8 +774,11 @@ def _title_line(
         raw = text[pos:end]
         line = raw.strip()
         s = pos + len(raw) - len(raw.lstrip())
+        if len(line) >= 40 and line.count("。") >= 1 and not any(a <= s < b for _f, a, b in spans):
+            break  # the body has begun
         if (
             line
+            and not _SECTION_MARK.match(line)
             and len(line) < 80
             and "。" not in line
             and not _BREADCRUMB.search(line)

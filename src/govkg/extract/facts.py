@@ -7,7 +7,7 @@ import re
 from ..model import Conferral, Mention, PlanItem, Relation
 from .context import Context, Hit, is_han
 from .entities import AREA_TYPES, LEVEL_TYPE
-from .lexicon import HONOUR_SUFFIXES
+from .lexicon import HONOUR_HEADS, HONOUR_SUFFIXES, HONOUR_UNITS
 from .names import anchored
 
 _COMMA = re.compile("、")
@@ -20,6 +20,11 @@ AGENTS = {"PublicOrganisation", "LeadingGroup", "Company", "Person"}
 HEAD_ROLES = frozenset({"书记", "主任", "局长", "代局长", "代理局长", "代院长", "所长", "站长", "队长", "大队长", "中队长", "支队长", "镇长", "乡长", "县长", "区长", "市长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
 RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Place"}
 _YEAR = re.compile(r"(\d{4})年度?")
+#: Where an unquoted honour's name may end: an honour suffix, or a head and a unit a few characters apart.
+_HONOUR_END = re.compile(
+    "(?:" + "|".join(HONOUR_HEADS) + ")[\u4e00-\u9fff]{0,4}?(?:" + "|".join(sorted(HONOUR_UNITS, key=len, reverse=True)) + ")"
+    + "|(?:" + "|".join(sorted(map(re.escape, HONOUR_SUFFIXES), key=len, reverse=True)) + ")"
+)
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批(?:次)?")
 _LEVEL_PREFIX = re.compile(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区|县级|县")
 _VERB = re.compile(r"被授予|授予|被评为|评为|获评|荣获|获得|被命名为|命名为|被确定为|确定为|入选|成功创建|创建成功|荣立|获")
@@ -97,52 +102,103 @@ def conferrals(ctx: Context) -> list[Conferral]:
                 found = [a for a0, a1, a in ctx.gaz.find_in_text(text[pos:q], within=ctx.home) if a0 == 0 and a1 == q - pos]
                 if found:
                     prefix, pos = _AREA_LEVEL_WORD.get(found[0].level, ""), q
-        if text[pos : pos + 1] == "“":
-            close = text.find("”", pos + 1, pos + 42)
-            if close < 0:
-                continue
-            hs, he = pos + 1, close
-        else:
-            he = pos
-            while he < len(text) and he - pos < 40 and (is_han(text[he]) or text[he].isdigit()):
-                he += 1
-            name = text[pos:he]
-            k = max((name.rfind(s) + len(s) for s in HONOUR_SUFFIXES if s in name), default=-1)
-            if k <= 0:
-                continue
-            hs, he = pos, pos + k
+        names = _honour_names(text, pos)
+        if not names:
+            continue
+        hs, he = names[0]
         name = text[hs:he]
         if len(name) < 3 or m.group() == "获" and not text[he : he + 4].startswith(("荣誉称号", "称号", "表彰")):
             continue
-        if not name.endswith(tuple(HONOUR_SUFFIXES)) and not text[he : he + 4].startswith(("”荣誉称号", "”称号", "荣誉称号", "称号")):
+        if not _honour_like(name) and not text[he : he + 4].startswith(("”荣誉称号", "”称号", "荣誉称号", "称号")):
             if m.group() not in ("授予", "被授予", "评为", "被评为", "获评", "成功创建", "入选", "命名为", "被命名为", "确定为", "被确定为"):
                 continue
-        level = honour_level(ctx, prefix, name) or _conferrer_level(ctx, vs)
-        # an Honour hit replaces any Initiative hit on the same quoted text
-        ctx.discard(hs, he)
-        honour = ctx.add(Hit(hs, he, "Honour", name, (), attrs={"level": level} if level else {}))
-        recips = _recipients(ctx, vs)
-        if not recips:
-            continue
+        recips = _recipients(ctx, vs) or _implicit_recipient(ctx, vs)
         part, pyear = ctx.part(vs)
         ss, se = ctx.sentence(vs)
-        note = None
-        nm = re.search(r"[^，,。；;”]*(唯一|首个|首家)[^，,。；;]*", text[he:se])
-        if nm:
-            note = nm.group().strip("，。 ")
-        for r in recips:
-            q0, q1 = min(r.start, vs), max(he, ve)
-            out.append(
-                Conferral(
-                    recipient=r.key,
-                    honour=honour.key,
-                    level=level,
-                    year=year or pyear or ctx.summary_year(),
-                    mentions=[Mention(ctx.doc.id, q0, q1, text[q0:q1], "AwardConferral")],
-                    note=note,
+        for i, (hs, he) in enumerate(names):
+            name = text[hs:he]
+            if i and (len(name) < 3 or not _honour_like(name)):
+                break
+            level = honour_level(ctx, prefix if i == 0 else "", name) or _conferrer_level(ctx, vs)
+            # an Honour hit replaces any Initiative hit on the same quoted text
+            ctx.discard(hs, he)
+            honour = ctx.add(Hit(hs, he, "Honour", name, (), attrs={"level": level} if level else {}))
+            if not recips:
+                continue
+            note = None
+            nm = re.search(r"[^，,。；;”]*(唯一|首个|首家)[^，,。；;]*", text[he:se])
+            if nm:
+                note = nm.group().strip("，。 ")
+            for r in recips:
+                q0, q1 = min(r.start, vs), max(he, ve)
+                out.append(
+                    Conferral(
+                        recipient=r.key,
+                        honour=honour.key,
+                        level=level,
+                        year=year or pyear or ctx.summary_year(),
+                        mentions=[Mention(ctx.doc.id, q0, q1, text[q0:q1], "AwardConferral")],
+                        note=note,
+                    )
                 )
-            )
     return out
+
+
+def _honour_like(name: str) -> bool:
+    """True when ``name`` ends as an honour does (an honour suffix, or a head and a unit: 先进县, 突出单位)."""
+    return any(m.end() == len(name) for m in _HONOUR_END.finditer(name)) or name.endswith(HONOUR_SUFFIXES)
+
+
+def _honour_names(text: str, pos: int) -> list[tuple[int, int]]:
+    """The spans of the honours a verb confers, from ``pos`` just after it: one quoted name, or several written
+    one after another (荣获“A”“B”, “A”、“B”); else an unquoted name up to where an honour's name can end,
+    quoted parts inside included (全省“八五”普法中期成绩突出单位)."""
+    if text[pos : pos + 1] == "“":
+        spans = []
+        while text[pos : pos + 1] == "“":
+            close = text.find("”", pos + 1, pos + 42)
+            if close < 0:
+                break
+            spans.append((pos + 1, close))
+            pos = close + 1
+            if text[pos : pos + 2] == "、“":
+                pos += 1
+        return spans
+    he = pos
+    while he < len(text) and he - pos < 48 and (is_han(text[he]) or text[he].isdigit() or text[he] in "“”"):
+        he += 1
+    ends = [m.end() for m in _HONOUR_END.finditer(text, pos, he)]
+    if not ends:
+        return []
+    end = max(ends)
+    if text.count("“", pos, end) != text.count("”", pos, end):
+        return []
+    # two honours joined by 和/及 (三等奖和优秀奖): each its own, when the first ends as an honour does
+    for k in ends:
+        if k < end and text[k : k + 1] in ("和", "及") and _honour_like(text[k + 1 : end]):
+            return [(pos, k), (k + 1, end)]
+    return [(pos, end)]
+
+
+def _implicit_recipient(ctx: Context, verb_start: int) -> list[Hit]:
+    """When the sentence names no recipient (…，获得“全国群众体育先进单位”), the report's publisher, or else the
+    area the report is about, as the hits that name it."""
+    text = ctx.text
+    cs, _ = ctx.clause(verb_start)
+    if text[cs:verb_start].strip(" \u3000\t“”") not in ("", "先后", "共", "还", "并", "均", "再次", "分别", "连续", "相继"):
+        return []
+    md = ctx.doc.metadata
+    for field, s, e in md.spans:
+        if field == "publisher":
+            for h in ctx.hits_around(s, e):
+                if h.start == s and h.end == e and h.type in AGENTS:
+                    return [h]
+    home = ctx.home
+    if home is not None:
+        for h in ctx.hits:
+            if h.area is not None and h.area.key == home.key and h.resolution != "contextual-deixis":
+                return [h]
+    return []
 
 
 def _recipients(ctx: Context, verb_start: int) -> list[Hit]:

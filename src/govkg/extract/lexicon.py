@@ -17,6 +17,8 @@ __all__ = [
     "PLACE_SUFFIXES",
     "INITIATIVE_SUFFIXES",
     "HONOUR_SUFFIXES",
+    "HONOUR_HEADS",
+    "HONOUR_UNITS",
     "NOT_ORG_WORDS",
     "BOUNDARY_WORDS",
     "KEEP_WORDS",
@@ -71,6 +73,15 @@ HONOUR_SUFFIXES = (
     "先进集体", "先进个人", "先进单位", "先进工作者", "先进典型", "示范社区", "示范单位", "示范点", "示范区", "示范街道",
     "模范", "标兵", "能手", "之星", "优秀奖", "一等奖", "二等奖", "三等奖", "金奖", "银奖", "铜奖", "奖", "称号",
     "创新案例", "典型案例", "优秀案例", "红旗单位", "文明单位", "文明社区", "和谐社区", "五好", "十佳", "等功",
+)
+
+#: An honour's name also ends in a word of praise and the kind of thing praised, a few characters apart:
+#: 先进县, 突出单位, 优秀组织单位, 模范街道, 示范市, 先进基层党组织, 模范人民调解员 (head, then unit).
+HONOUR_HEADS = ("先进", "示范", "模范", "优秀", "标兵", "突出", "十佳", "最美", "红旗", "五好", "金牌", "星级")
+HONOUR_UNITS = (
+    "单位", "集体", "个人", "工作者", "县", "市", "区", "街道", "街镇", "乡镇", "镇", "乡", "社区", "村", "党组织",
+    "案例", "项目", "司法所", "调解员", "律师", "窗口", "团队", "工作室", "品牌", "家庭", "企业", "学校", "中心",
+    "派出所", "法庭", "组织", "党员", "干部",
 )
 
 #: Words that end with an organisation suffix but are not organisations.
