@@ -390,3 +390,11 @@ def test_two_honours_joined_by_he_are_two():
 def test_a_numbered_heading_is_never_the_title_of_a_page_without_one():
     doc = read_report(("2023年，县司法局各项工作取得了新进展新成效，全年调解纠纷120件。\n一、2023年工作总结\n1.完成。\n").encode(), name="t.txt")
     assert doc.metadata.title is None
+
+
+def test_a_subdistrict_name_several_places_share_is_the_one_whose_district_the_page_names():
+    page = "白杨街道2022年工作总结\n\n一、工作成效\n街道在钱塘区委的领导下，全年调解纠纷12件。\n"
+    ex = extract(read_report(page.encode(), name="t.txt"))
+    assert ex.home == "330114002"
+    alone = extract(read_report("白杨街道2022年工作总结\n\n一、工作成效\n全年调解纠纷12件。\n".encode(), name="t.txt"))
+    assert alone.home is None  # two 白杨街道 and nothing to tell them apart: no guess

@@ -6,6 +6,8 @@ hits. Fact extractors then read those hits. Everything is rule-based, offline an
 
 from __future__ import annotations
 
+import re
+
 import gc
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -61,17 +63,40 @@ for _name, _fn in (
 
 
 def home_area(doc: Document, gazetteer):
-    """The area a report is about: from its publisher, else its title, else the first district named."""
+    """The area a report is about: from its publisher, else its title; a name several places share (白杨街道)
+    is the one whose district or city the page names; else the first district named."""
     md = doc.metadata
-    for name in (md.publisher, md.title):
-        if name:
-            area = gazetteer.locate(name)
-            if area is not None:
-                return area
-    for _s, _e, area in gazetteer.find_in_text(doc.text[:2000]):
+    names = [n for n in (md.publisher, md.title) if n]
+    for name in names:
+        area = gazetteer.locate(name)
+        if area is not None:
+            return area
+    named = gazetteer.find_in_text(doc.text[:3000])
+    around = {a.key for _s, _e, a in named}
+    for name in names:
+        for cand in _leading_area_candidates(name.strip("【】[] \u3000"), gazetteer):
+            if len(cand) == 1:
+                return cand[0]
+            placed = [a for a in cand if any(p.key in around for p in gazetteer.ancestors(a))]
+            if len(placed) == 1:
+                return placed[0]
+    for _s, _e, area in named:
         if area.level in ("district", "subdistrict"):
             return area
     return None
+
+
+_AREA_END = re.compile(r"街道|镇|乡|区|县|市|旗")
+
+
+def _leading_area_candidates(name: str, gazetteer) -> list[list]:
+    """For each area name a name starts with (longest first), the areas it may be (白杨街道 → several)."""
+    out = []
+    for m in _AREA_END.finditer(name, 0, 12):
+        cands = gazetteer.lookup(name[: m.end()])
+        if cands:
+            out.append(cands)
+    return out[::-1]
 
 
 def extract(doc: Document, *, gazetteer=None, only: list[str] | None = None) -> Extraction:
