@@ -398,3 +398,8 @@ def test_a_subdistrict_name_several_places_share_is_the_one_whose_district_the_p
     assert ex.home == "330114002"
     alone = extract(read_report("白杨街道2022年工作总结\n\n一、工作成效\n全年调解纠纷12件。\n".encode(), name="t.txt"))
     assert alone.home is None  # two 白杨街道 and nothing to tell them apart: no guess
+
+
+def test_people_named_before_a_post_or_tongzhi():
+    ex = _ex("一、工作成效\n认真学习周明远同志的讲话精神，落实程建华书记的部署，全体同志和党支部书记积极参与。\n")
+    assert _names(ex, "Person") == ["周明远", "程建华"]

@@ -13,6 +13,8 @@ from .lexicon import (
     HONOUR_SUFFIXES,
     INITIATIVE_SUFFIXES,
     ORG_SUFFIXES,
+    NOT_NAMES,
+    PERSON_POSTS_AFTER,
     PERSON_ROLES,
     PLACE_SUFFIXES,
     BOUNDARY_WORDS,
@@ -434,9 +436,23 @@ _PERSON = re.compile(
 )
 
 
+#: A name right before a post or 同志 (王云龙书记, 李明同志); not one ending as a body's or an area's name does.
+_NAME_BEFORE_POST = re.compile(
+    rf"([{SURNAMES}]{_HAN}{{1,2}}?)(?=" + "|".join(sorted(PERSON_POSTS_AFTER, key=len, reverse=True)) + ")"
+)
+_NOT_NAME_END = frozenset("委部局组会处所院站队室办区市县镇乡村厅团社司校府长员总")
+
+
 def persons(ctx: Context) -> None:
-    """People named after a role noun: 工作站的工作人员张浩获评…, 党支部书记李明同志."""
+    """People named after a role noun (工作站的工作人员张浩获评…, 党支部书记李明同志) or before a post (王云龙书记,
+    李明同志)."""
     text = ctx.text
+    for m in _NAME_BEFORE_POST.finditer(text, ctx.body_start):
+        s, e = m.span(1)
+        name = m.group(1)
+        if name[-1] in _NOT_NAME_END or name.startswith(NOT_NAMES) or ctx.covered(s, e) or ctx.in_quotes(s, e):
+            continue
+        ctx.add(Hit(s, e, "Person", name, (), attrs={}))
     for m in _PERSON.finditer(text):  # the signature line under the title too: 某某法院院长　张三
         s, e = m.span(2)
         name = m.group(2)
