@@ -273,9 +273,9 @@ def test_a_report_over_the_limit_is_refused_in_one_line(tmp_path, monkeypatch):
 
 
 def test_a_report_larger_than_a_store_batch_is_loaded_in_slices(tmp_path, monkeypatch):
-    import govkg.pipeline as P
+    import govkg.store as S
 
-    monkeypatch.setattr(P, "STORE_BATCH_QUADS", 300)
+    monkeypatch.setattr(S, "STORE_BATCH_QUADS", 300)
     build([bundled_report()], tmp_path, view=False, jobs=1)
     quads = _store_quads(tmp_path)
     from_file = ox.Store()
@@ -285,12 +285,12 @@ def test_a_report_larger_than_a_store_batch_is_loaded_in_slices(tmp_path, monkey
 
 
 def test_a_file_changed_after_it_was_keyed_is_reported_not_cached(tmp_path):
-    from govkg.pipeline import _work, content_key
+    from govkg.reportcache import content_key, work
 
     report = tmp_path / "r.txt"
     report.write_text("全年调解纠纷12件。\n", encoding="utf-8")
     stale = content_key(b"an older text", None)
-    key, head = _work((stale, str(report), None, "r.txt", str(tmp_path / "cache")))
+    key, head = work((stale, str(report), None, "r.txt", str(tmp_path / "cache")))
     assert key == stale and "changed while the build was reading it" in head["error"]
     assert not (tmp_path / "cache").exists()
 

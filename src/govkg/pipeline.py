@@ -26,21 +26,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from .atomic import open_atomic, write_atomic
 from .errors import GovKGError, ReportError
 from .model import Extraction
+from .store import BuildStore
+from .reportcache import Cache, _entity_kinds, _fact_counts, build_report, content_key, prefix_map, trig_prefixes, work
 
 __all__ = [
     "bundled_report",
@@ -67,8 +66,6 @@ STATE_DIR = ".govkg"
 VIEW_MAX_NODES = 5000
 #: Reports per progress line when standard error is not a terminal.
 PROGRESS_EVERY = 500
-#: Statements per bulk load into the store (Oxigraph's bulk loader holds one batch in memory).
-STORE_BATCH_QUADS = 200_000
 #: The largest report a build reads (bytes). Reading takes about 6 s and 350 MB of memory per MB of text, so a
 #: report past this would need several GB; split it. ``GOVKG_MAX_REPORT_MB`` in the environment changes it.
 MAX_REPORT_BYTES = int(float(os.environ.get("GOVKG_MAX_REPORT_MB", "16")) * 1024 * 1024)
@@ -108,218 +105,6 @@ def counts_by_type(extractions: Sequence[Extraction]) -> Counter[str]:
                 c[kind] += 1
         c.update(_fact_counts(ex))
     return c
-
-
-def _entity_kinds(ex: Extraction) -> list[tuple[str, str]]:
-    return sorted((e.key, e.type) for e in ex.entities.values())
-
-
-def _fact_counts(ex: Extraction) -> dict[str, int]:
-    return {
-        "Relation": len(ex.relations),
-        "AwardConferral": len(ex.conferrals),
-        "Observation": len(ex.observations),
-        "Ranking": len(ex.rankings),
-        "PlanItem": len(ex.plan_items),
-        "Mention": len(ex.mentions()),
-    }
-
-
-# ------------------------------------------------------------------------------------------- one report
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of govkg's code and data: a cache entry made by other code is never reused."""
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".csv", ".gz", ".ttl", ".rq", ".json", ".txt") and "__pycache__" not in p.parts:
-            h.update(str(p.relative_to(root)).encode("utf-8") + b"\0" + p.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def content_key(data: bytes, encoding: str | None) -> str:
-    """The cache key of a report: its bytes, the encoding asked for, and govkg's code."""
-    h = hashlib.sha256()
-    h.update(f"{code_fingerprint()}|{encoding or ''}|".encode())
-    h.update(data)
-    return h.hexdigest()
-
-
-def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[dict, bytes, bytes]:
-    """Everything a build needs of one report, made from its bytes alone: ``(head, graph, trig)``.
-
-    ``trig`` is the report's named graph as TriG without prefix lines (they are the same for every report:
-    :func:`trig_prefixes`). ``head`` (JSON-able, small) has the document and graph IRIs, 索引号, warnings,
-    entity keys and fact counts, the reference statements as sorted N-Quads lines and the ids of the graph's
-    nodes; ``graph`` has the nodes and edges of the projection (:func:`govkg.nxgraph.fragment`) as JSON
-    part (see :func:`_graph_part`). A report that
-    cannot be read gives ``{"error": …}``. Never raises for a bad report: one report never stops a corpus.
-    """
-    import pyoxigraph as ox
-
-    from .extract import extract
-    from .nxgraph import fragment
-    from .reader import read_report
-    from .triples import report_rdf
-
-    try:
-        doc = read_report(data, encoding=encoding, name=name)
-        ex = extract(doc)
-        rdf = report_rdf(ex)
-    except GovKGError as exc:
-        return {"error": str(exc), "name": name}, b"", b""
-    except Exception as exc:  # noqa: BLE001 - a bug must not stop the other reports of a corpus
-        msg = f"{name}: internal error while reading the report ({type(exc).__name__}: {exc}); please report it with the file"
-        return {"error": msg, "name": name}, b"", b""
-    trig = ox.serialize(rdf.quads, format=ox.RdfFormat.TRIG, prefixes=_prefix_map())
-    head = trig_prefixes()
-    if not trig.startswith(head):  # pragma: no cover - pyoxigraph writes every prefix given, first
-        raise GovKGError("unexpected TriG prefix block from pyoxigraph")
-    nodes, edges = fragment(rdf.triples)
-    graph = _graph_part(nodes, edges)
-    meta = {
-        "name": name,
-        "doc": rdf.doc_iri,
-        "graph": rdf.graph_iri,
-        "index": doc.metadata.index_number or "",
-        "sha256": doc.sha256,
-        "warnings": [*doc.warnings, *ex.warnings],
-        "entities": _entity_kinds(ex),
-        "facts": _fact_counts(ex),
-        "reference": sorted({str(q) + " .\n" for q in rdf.reference}),
-        "quads": 2 * len(rdf.quads),
-        "nodes": sorted(nodes),
-    }
-    return meta, graph, trig[len(head) :]
-
-
-def _graph_part(nodes: dict[str, dict], edges: list) -> bytes:
-    """A report's part of the property graph, laid out so that assembling GraphML reads little.
-
-    One line of JSON, ``{"nodes": [[iri, element start, element end, attributes end, [IRIs its facts
-    point at]], …], "edges": [[source, target, key, predicate, label], …]}``, then a blob of bytes that holds,
-    for each node, its GraphML element (as if this were the only graph) followed by its attributes as JSON.
-    The element is copied as it is when no IRI its facts point at is a node elsewhere in the corpus; the
-    attributes are parsed only for a node that other reports share.
-    """
-    from .nxgraph import node_xml, public_attrs
-
-    index, blob, at = [], [], 0
-    for n in sorted(nodes):
-        a = nodes[n]
-        xml = node_xml(n, public_attrs(a, ())).encode("utf-8")
-        attrs = json.dumps(a, ensure_ascii=False).encode("utf-8")
-        index.append([n, at, at + len(xml), at + len(xml) + len(attrs), sorted({f[2] for f in a["facts"] if f[2]})])
-        blob += (xml, attrs)
-        at += len(xml) + len(attrs)
-    head = json.dumps({"nodes": index, "edges": edges}, ensure_ascii=False).encode("utf-8")
-    return b"".join([head, b"\n", *blob])
-
-
-class _GraphPart:
-    """A report's part of the property graph as :func:`_graph_part` laid it out."""
-
-    __slots__ = ("nodes", "edges", "blob")
-
-    def __init__(self, data: bytes) -> None:
-        cut = data.index(b"\n")
-        head = json.loads(data[:cut])
-        self.nodes, self.edges, self.blob = head["nodes"], [tuple(e) for e in head["edges"]], memoryview(data)[cut + 1 :]
-
-    def element(self, row: list) -> bytes:
-        return bytes(self.blob[row[1] : row[2]])
-
-    def attrs(self, row: list) -> dict:
-        return json.loads(bytes(self.blob[row[2] : row[3]]))
-
-
-@lru_cache(maxsize=1)
-def _prefix_map() -> dict[str, str]:
-    from .vocab import PREFIXES
-
-    return {k: str(v) for k, v in sorted(PREFIXES.items())}
-
-
-@lru_cache(maxsize=1)
-def trig_prefixes() -> bytes:
-    """The prefix lines at the head of govkg.trig (and of every report's TriG as pyoxigraph writes it)."""
-    import pyoxigraph as ox
-
-    return ox.serialize([], format=ox.RdfFormat.TRIG, prefixes=_prefix_map())
-
-
-def _work(task: tuple[str, bytes | str, str | None, str, str]) -> tuple[str, dict]:
-    """In a worker: build one report and put it in the cache; only the small head goes back.
-
-    The report comes as its bytes (standard input) or as its path, read again here, so that the main process
-    never holds the corpus; a file that changed since it was keyed is reported, not cached under the old key.
-    """
-    key, source, encoding, name, cache_root = task
-    if isinstance(source, str):
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            return key, {"error": f"{name}: cannot be read ({exc.strerror or exc}); check the path", "name": name}
-        if content_key(data, encoding) != key:
-            return key, {"error": f"{name}: changed while the build was reading it; build again", "name": name}
-    else:
-        data = source
-    head, graph, trig = build_report(data, name, encoding)
-    if "error" not in head:
-        _Cache(Path(cache_root)).put(key, head, graph, trig)
-    return key, head
-
-
-# ------------------------------------------------------------------------------------------- the cache
-class _Cache:
-    """One entry per report content key, in ``{key[:2]}/``: ``{key}.trig`` (its named graph), ``{key}.json``
-    (the head, see :func:`build_report`) and ``{key}.graph`` (its part of the property graph). The head
-    is written last: an entry is complete when it is there."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def _path(self, key: str, ext: str) -> Path:
-        return self.root / key[:2] / f"{key}{ext}"
-
-    def has(self, key: str) -> bool:
-        return self._path(key, ".json").is_file()
-
-    def put(self, key: str, head: dict, graph: bytes, trig: bytes) -> None:
-        self._path(key, "").parent.mkdir(parents=True, exist_ok=True)
-        _write_replace(self._path(key, ".trig"), trig)
-        _write_replace(self._path(key, ".graph"), graph)
-        _write_replace(self._path(key, ".json"), json.dumps(head, ensure_ascii=False).encode("utf-8"))
-
-    def head(self, key: str) -> dict:
-        return json.loads(self._path(key, ".json").read_bytes())
-
-    def graph(self, key: str) -> _GraphPart:
-        """The report's part of the property graph (see :func:`_graph_part`)."""
-        return _GraphPart(self._path(key, ".graph").read_bytes())
-
-    def trig(self, key: str) -> bytes:
-        return self._path(key, ".trig").read_bytes()
-
-    def keep_only(self, keys: set[str]) -> None:
-        """Remove the entries of reports no longer built (the cache never grows past the corpus)."""
-        if not self.root.is_dir():
-            return
-        for sub in self.root.iterdir():
-            if not sub.is_dir():
-                continue
-            for p in sub.iterdir():
-                if p.name.split(".", 1)[0] not in keys:
-                    p.unlink(missing_ok=True)
-
-
-def _write_replace(path: Path, data: bytes) -> None:
-    """Write through ``{path}.{pid}.tmp`` and a rename: a cache file is whole or absent (cheaper than
-    :func:`write_atomic`'s random temporary names, for thousands of small files)."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
 
 
 @dataclass(frozen=True)
@@ -471,7 +256,7 @@ def _run(tasks: list[tuple[str, bytes | str, str | None, str, str]], jobs: int, 
     """Build every task's report, in ``jobs`` worker processes when there is more than one report."""
     if jobs <= 1 or len(tasks) <= 1:
         for t in tasks:
-            on_result(*_work(t))
+            on_result(*work(t))
             progress.step()
         return
     import multiprocessing as mp
@@ -483,7 +268,7 @@ def _run(tasks: list[tuple[str, bytes | str, str | None, str, str]], jobs: int, 
     ctx = mp.get_context(method)
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
     with ctx.Pool(jobs) as pool:
-        for key, head in pool.imap(_work, tasks, chunksize=chunk):
+        for key, head in pool.imap(work, tasks, chunksize=chunk):
             on_result(key, head)
             progress.step()
 
@@ -528,7 +313,7 @@ def build(
     names = [n for n in OUTPUT_FILES if view or n != "index.html"]
     with _locked(out):
         manifest = _guard(out, names, force)
-        cache = _Cache(out / STATE_DIR / "reports")
+        cache = Cache(out / STATE_DIR / "reports")
         # 1. read and key every input (a small read each; the text is decoded in the workers)
         from .reader import read_source
 
@@ -562,7 +347,7 @@ def build(
         # 2. extract what is new, in workers, which put each report in the cache; only heads come back,
         #    and the new graphs go into the store in batches meanwhile
         heads: dict[str, dict] = {}
-        store = _StoreWriter(out, cache)
+        store = BuildStore(out / STORE_DIR, out / STATE_DIR, cache)
 
         def arrived(key: str, head: dict) -> None:
             heads[key] = head
@@ -680,7 +465,7 @@ def _parse_nquads(text: str) -> list:
     return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if text else []
 
 
-def _write_trig(path: Path, cache: _Cache, ordered: list[str], ref_quads: list) -> str:
+def _write_trig(path: Path, cache: Cache, ordered: list[str], ref_quads: list) -> str:
     """govkg.trig: the prefixes, each report's graph (cached, in IRI order), the reference graph."""
     import pyoxigraph as ox
 
@@ -695,12 +480,12 @@ def _write_trig(path: Path, cache: _Cache, ordered: list[str], ref_quads: list) 
         for key in ordered:
             put(cache.trig(key))
         if ref_quads:
-            ref = ox.serialize(ref_quads, format=ox.RdfFormat.TRIG, prefixes=_prefix_map())
+            ref = ox.serialize(ref_quads, format=ox.RdfFormat.TRIG, prefixes=prefix_map())
             put(ref[len(trig_prefixes()) :])
     return h.hexdigest()
 
 
-def _fragments(cache: _Cache, ordered: list[str], ref_fragment: tuple[dict, list]) -> Iterator[tuple[dict, list]]:
+def _fragments(cache: Cache, ordered: list[str], ref_fragment: tuple[dict, list]) -> Iterator[tuple[dict, list]]:
     """Each report's part of the property graph (from the cache), then the reference graph's."""
     for key in ordered:
         part = cache.graph(key)
@@ -709,7 +494,7 @@ def _fragments(cache: _Cache, ordered: list[str], ref_fragment: tuple[dict, list
 
 
 def _write_graphml(
-    path: Path, cache: _Cache, heads: dict[str, dict], ordered: list[str], ref_fragment: tuple[dict, list]
+    path: Path, cache: Cache, heads: dict[str, dict], ordered: list[str], ref_fragment: tuple[dict, list]
 ) -> int:
     """govkg.graphml in two passes, holding only the nodes that several graphs share.
 
@@ -769,124 +554,3 @@ def _write_graphml(
             w.edge(*e)
         w.close()
     return len(seen)
-
-
-class _StoreWriter:
-    """Keeps ``out/store`` equal to the build: each report's named graph, the reference graph, and their union
-    (a set) as the default graph.
-
-    New graphs are bulk-loaded in batches of about :data:`STORE_BATCH_QUADS` statements while the workers go
-    on extracting (Oxigraph's bulk loader holds a batch in memory, so memory stays flat); graphs of reports
-    that are gone are dropped at the end, and their statements leave the union where no other graph states
-    them. ``.govkg/store.json`` records the graphs loaded; a build that stopped half-way leaves it marked
-    incomplete, and the next build loads the store anew.
-    """
-
-    def __init__(self, out: Path, cache: _Cache) -> None:
-        import pyoxigraph as ox
-
-        self.ox, self.cache, self.out = ox, cache, out
-        self.state_path = out / STATE_DIR / "store.json"
-        path = out / STORE_DIR
-        try:
-            state = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            state = None
-        fresh = (
-            state is None
-            or not state.get("complete")
-            or state.get("fingerprint") != code_fingerprint()
-            or not path.is_dir()
-        )
-        if fresh:
-            if path.exists():
-                shutil.rmtree(path)
-            state = {"fingerprint": code_fingerprint(), "graphs": {}}
-        self.had: dict[str, str] = dict(state["graphs"])  # graph IRI → cache key, loaded before this build
-        self.loaded: dict[str, str] = {}  # loaded by this build
-        self.batch: list[tuple[str, str]] = []
-        self.batch_quads = 0
-        state["complete"] = False
-        write_atomic(self.state_path, json.dumps(state, sort_keys=True))
-        self.store = ox.Store(str(path))
-
-    def offer(self, key: str, head: dict) -> None:
-        """A report just built (or found in the cache): load its graph unless the store has it."""
-        g = head.get("graph")
-        if g is None or self.had.get(g) == key or g in self.loaded:
-            return
-        self.loaded[g] = key
-        quads = head.get("quads", 500)
-        if quads >= STORE_BATCH_QUADS:  # a very large report: on its own, in slices
-            self._flush()
-            self._load_large(key)
-            return
-        self.batch.append((g, key))
-        self.batch_quads += quads
-        if self.batch_quads >= STORE_BATCH_QUADS:
-            self._flush()
-
-    def _load_large(self, key: str) -> None:
-        ox = self.ox
-        quads = list(ox.parse(trig_prefixes() + self.cache.trig(key), format=ox.RdfFormat.TRIG))
-        dg = ox.DefaultGraph()
-        step = STORE_BATCH_QUADS // 2
-        for i in range(0, len(quads), step):
-            part = quads[i : i + step]
-            part += [ox.Quad(q.subject, q.predicate, q.object, dg) for q in part]
-            self.store.bulk_load(ox.serialize(part, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-
-    def _flush(self, extra: bytes = b"") -> None:
-        if not self.batch and not extra:
-            return
-        # one TriG file: each graph, then the same statements in the default graph (an IRI never holds "{")
-        with tempfile.NamedTemporaryFile(dir=self.out / STATE_DIR, suffix=".trig", delete=False) as tmp:
-            try:
-                tmp.write(trig_prefixes())
-                for _g, key in self.batch:
-                    block = self.cache.trig(key)
-                    tmp.write(block)
-                    tmp.write(block[block.index(b"{") :])
-                tmp.write(extra)
-                tmp.close()
-                self.store.bulk_load(path=tmp.name, format=self.ox.RdfFormat.TRIG)
-            finally:
-                Path(tmp.name).unlink(missing_ok=True)
-        self.batch, self.batch_quads = [], 0
-
-    def _drop(self, graph) -> None:
-        """Remove a named graph, and its statements from the union unless another graph states them."""
-        ox = self.ox
-        dg = ox.DefaultGraph()
-        triples = [(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, graph)]
-        self.store.remove_graph(graph)
-        for s, p, o in triples:
-            if not any(True for q in self.store.quads_for_pattern(s, p, o) if q.graph_name != dg):
-                self.store.remove(ox.Quad(s, p, o, dg))
-
-    def finish(self, want: dict[str, str], ref_quads: list) -> int:
-        """Bring the store to exactly ``want`` (graph IRI → key, every one offered) and ``ref_quads``; returns
-        how many graphs of earlier builds were dropped."""
-        from .vocab import REFERENCE_GRAPH
-
-        ox = self.ox
-        # a graph loaded in this build for a report that then failed or was a duplicate is dropped too
-        gone = sorted(g for g in {**self.had, **self.loaded} if g not in want or want[g] != self.loaded.get(g, self.had.get(g)))
-        ref = ox.NamedNode(str(REFERENCE_GRAPH))
-        old_ref = {(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, ref)}
-        new_ref = {(q.subject, q.predicate, q.object) for q in ref_quads}
-        extra = b""
-        if old_ref != new_ref:
-            self._drop(ref)
-            if ref_quads:
-                block = ox.serialize(ref_quads, format=ox.RdfFormat.TRIG, prefixes=_prefix_map())[len(trig_prefixes()) :]
-                extra = block + block[block.index(b"{") :]
-        self._flush(extra)
-        for g in gone:
-            self._drop(ox.NamedNode(g))
-        self.store.flush()
-        graphs = {**self.had, **self.loaded}
-        state = {"fingerprint": code_fingerprint(), "graphs": {g: k for g, k in sorted(graphs.items()) if g in want}, "complete": True}
-        write_atomic(self.state_path, json.dumps(state, sort_keys=True))
-        del self.store
-        return len([g for g in gone if g in self.had and g not in want])

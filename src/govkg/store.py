@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -12,7 +15,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier
 
+from .atomic import write_atomic
 from .errors import QueryError
+from .reportcache import Cache, code_fingerprint, prefix_map, trig_prefixes
 
 __all__ = [
     "RDF_FORMATS",
@@ -26,6 +31,7 @@ __all__ = [
     "store_to_dataset",
     "materialise_union",
     "query_options",
+    "BuildStore",
 ]
 
 #: File extension → pyoxigraph format (TriG, Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML).
@@ -315,3 +321,125 @@ def store_to_dataset(store: ox.Store) -> Dataset:
                 graphs[key] = g
         g.add((conv(q.subject), conv(q.predicate), conv(q.object)))
     return ds
+
+
+#: Statements per bulk load into a build's store (Oxigraph's bulk loader holds one batch in memory).
+STORE_BATCH_QUADS = 200_000
+
+
+class BuildStore:
+    """Keeps ``out/store`` equal to the build: each report's named graph, the reference graph, and their union
+    (a set) as the default graph.
+
+    New graphs are bulk-loaded in batches of about :data:`STORE_BATCH_QUADS` statements while the workers go
+    on extracting (Oxigraph's bulk loader holds a batch in memory, so memory stays flat); graphs of reports
+    that are gone are dropped at the end, and their statements leave the union where no other graph states
+    them. ``.govkg/store.json`` records the graphs loaded; a build that stopped half-way leaves it marked
+    incomplete, and the next build loads the store anew.
+    """
+
+    def __init__(self, path: Path, state_dir: Path, cache: Cache) -> None:
+        self.ox, self.cache, self.state_dir = ox, cache, state_dir
+        self.state_path = state_dir / "store.json"
+        try:
+            state = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = None
+        fresh = (
+            state is None
+            or not state.get("complete")
+            or state.get("fingerprint") != code_fingerprint()
+            or not path.is_dir()
+        )
+        if fresh:
+            if path.exists():
+                shutil.rmtree(path)
+            state = {"fingerprint": code_fingerprint(), "graphs": {}}
+        self.had: dict[str, str] = dict(state["graphs"])  # graph IRI → cache key, loaded before this build
+        self.loaded: dict[str, str] = {}  # loaded by this build
+        self.batch: list[tuple[str, str]] = []
+        self.batch_quads = 0
+        state["complete"] = False
+        write_atomic(self.state_path, json.dumps(state, sort_keys=True))
+        self.store = ox.Store(str(path))
+
+    def offer(self, key: str, head: dict) -> None:
+        """A report just built (or found in the cache): load its graph unless the store has it."""
+        g = head.get("graph")
+        if g is None or self.had.get(g) == key or g in self.loaded:
+            return
+        self.loaded[g] = key
+        quads = head.get("quads", 500)
+        if quads >= STORE_BATCH_QUADS:  # a very large report: on its own, in slices
+            self._flush()
+            self._load_large(key)
+            return
+        self.batch.append((g, key))
+        self.batch_quads += quads
+        if self.batch_quads >= STORE_BATCH_QUADS:
+            self._flush()
+
+    def _load_large(self, key: str) -> None:
+        ox = self.ox
+        quads = list(ox.parse(trig_prefixes() + self.cache.trig(key), format=ox.RdfFormat.TRIG))
+        dg = ox.DefaultGraph()
+        step = STORE_BATCH_QUADS // 2
+        for i in range(0, len(quads), step):
+            part = quads[i : i + step]
+            part += [ox.Quad(q.subject, q.predicate, q.object, dg) for q in part]
+            self.store.bulk_load(ox.serialize(part, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+
+    def _flush(self, extra: bytes = b"") -> None:
+        if not self.batch and not extra:
+            return
+        # one TriG file: each graph, then the same statements in the default graph (an IRI never holds "{")
+        with tempfile.NamedTemporaryFile(dir=self.state_dir, suffix=".trig", delete=False) as tmp:
+            try:
+                tmp.write(trig_prefixes())
+                for _g, key in self.batch:
+                    block = self.cache.trig(key)
+                    tmp.write(block)
+                    tmp.write(block[block.index(b"{") :])
+                tmp.write(extra)
+                tmp.close()
+                self.store.bulk_load(path=tmp.name, format=self.ox.RdfFormat.TRIG)
+            finally:
+                Path(tmp.name).unlink(missing_ok=True)
+        self.batch, self.batch_quads = [], 0
+
+    def _drop(self, graph) -> None:
+        """Remove a named graph, and its statements from the union unless another graph states them."""
+        ox = self.ox
+        dg = ox.DefaultGraph()
+        triples = [(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, graph)]
+        self.store.remove_graph(graph)
+        for s, p, o in triples:
+            if not any(True for q in self.store.quads_for_pattern(s, p, o) if q.graph_name != dg):
+                self.store.remove(ox.Quad(s, p, o, dg))
+
+    def finish(self, want: dict[str, str], ref_quads: list) -> int:
+        """Bring the store to exactly ``want`` (graph IRI → key, every one offered) and ``ref_quads``; returns
+        how many graphs of earlier builds were dropped."""
+        from .vocab import REFERENCE_GRAPH
+
+        ox = self.ox
+        # a graph loaded in this build for a report that then failed or was a duplicate is dropped too
+        gone = sorted(g for g in {**self.had, **self.loaded} if g not in want or want[g] != self.loaded.get(g, self.had.get(g)))
+        ref = ox.NamedNode(str(REFERENCE_GRAPH))
+        old_ref = {(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(None, None, None, ref)}
+        new_ref = {(q.subject, q.predicate, q.object) for q in ref_quads}
+        extra = b""
+        if old_ref != new_ref:
+            self._drop(ref)
+            if ref_quads:
+                block = ox.serialize(ref_quads, format=ox.RdfFormat.TRIG, prefixes=prefix_map())[len(trig_prefixes()) :]
+                extra = block + block[block.index(b"{") :]
+        self._flush(extra)
+        for g in gone:
+            self._drop(ox.NamedNode(g))
+        self.store.flush()
+        graphs = {**self.had, **self.loaded}
+        state = {"fingerprint": code_fingerprint(), "graphs": {g: k for g, k in sorted(graphs.items()) if g in want}, "complete": True}
+        write_atomic(self.state_path, json.dumps(state, sort_keys=True))
+        del self.store
+        return len([g for g in gone if g in self.had and g not in want])
