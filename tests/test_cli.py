@@ -104,3 +104,26 @@ def test_query_parameter_is_never_pasted_into_the_query(runner, tmp_path):
     assert result.exit_code == 0, result.output
     again = runner.invoke(cli, ["query", "counts-by-type", "-g", str(tmp_path / "govkg.trig"), "--format", "csv"])
     assert again.exit_code == 0 and len(again.output.splitlines()) > 2
+
+
+def test_extract_defaults_to_the_bundled_report_and_prints_warnings(runner, tmp_path):
+    result = runner.invoke(cli, ["extract", "--format", "csv"])
+    assert result.exit_code == 0 and "葵涌司法所" in result.stdout
+    bare = tmp_path / "bare.txt"
+    bare.write_text("一、成效\n全年调解纠纷12件。\n", encoding="utf-8")
+    result = runner.invoke(cli, ["extract", str(bare)])
+    assert result.exit_code == 0 and "Warning:" in result.stderr and "no home area" in result.stderr
+    quiet = runner.invoke(cli, ["extract", str(bare), "-q"])
+    assert quiet.exit_code == 0 and "Warning:" not in quiet.stderr
+
+
+def test_extract_output_that_is_a_folder_is_one_line(runner, tmp_path):
+    result = runner.invoke(cli, ["extract", str(bundled_report()), "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "is a folder" in result.stderr and "Traceback" not in result.output
+
+
+def test_build_into_a_file_is_one_line(runner, tmp_path):
+    f = tmp_path / "x.txt"
+    f.write_text("x", encoding="utf-8")
+    result = runner.invoke(cli, ["build", str(bundled_report()), "-o", str(f)])
+    assert result.exit_code == 1 and "is a file" in result.stderr and "Traceback" not in result.output

@@ -80,12 +80,13 @@ def build(
 
 
 @cli.command()
-@click.argument("reports", nargs=-1, required=True)
+@click.argument("reports", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "tsv"]), default="json", show_default=True)
 @click.option("-o", "--output", default=None, help="Write to this file instead of standard output.")
 @click.option("--encoding", default=None, help="Text encoding of the reports.")
-def extract(reports: tuple[str, ...], fmt: str, output: str | None, encoding: str | None) -> None:
-    """Print the entities, relations, facts and mentions found in REPORTS, for inspection.
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only, not warnings.")
+def extract(reports: tuple[str, ...], fmt: str, output: str | None, encoding: str | None, quiet: bool) -> None:
+    """Print the entities, relations, facts and mentions found in REPORTS (default: the bundled report).
 
     \b
     Example:
@@ -93,15 +94,24 @@ def extract(reports: tuple[str, ...], fmt: str, output: str | None, encoding: st
         cat report.txt | govkg extract - --format csv
     """
     from .export import to_csv, to_json
-    from .pipeline import extract_reports, write_atomic
+    from .pipeline import bundled_report, extract_reports, write_atomic
 
-    extractions, errors = extract_reports(reports, encoding=encoding)
+    if output and Path(output).is_dir():
+        raise click.ClickException(f"{output}: is a folder; -o names the file to write")
+    extractions, errors = extract_reports(reports or [bundled_report()], encoding=encoding)
+    if not quiet:
+        for ex in extractions:
+            for w in [*ex.document.warnings, *ex.warnings]:
+                click.echo(f"Warning: {w}", err=True)
     for e in errors:
         click.echo(f"Error: {e}", err=True)
     if extractions:
         text = to_json(extractions) if fmt == "json" else to_csv(extractions, delimiter="," if fmt == "csv" else "\t")
         if output:
-            write_atomic(output, text)
+            try:
+                write_atomic(output, text)
+            except OSError as exc:
+                raise click.ClickException(f"{output}: cannot be written ({exc.strerror or exc})") from None
         else:
             click.echo(text, nl=False)
     if errors:
