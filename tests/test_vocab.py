@@ -53,6 +53,17 @@ def test_every_vocab_term_is_declared_with_labels_and_definition(onto):
     assert problems == []
 
 
+def test_every_english_definition_has_one_chinese_definition(onto):
+    problems = []
+    subjects = {s for s, d in onto.subject_objects(SKOS.definition) if getattr(d, "language", None) == "en"}
+    assert subjects
+    for term in sorted(subjects):
+        zh = [d for d in onto.objects(term, SKOS.definition) if getattr(d, "language", None) == "zh"]
+        if len(zh) != 1:
+            problems.append(f"{term}: {len(zh)} zh skos:definition, want exactly 1")
+    assert problems == []
+
+
 def test_minted_terms_are_typed_and_aligned(onto):
     for term in sorted({*V.CLASS.values(), *V.PROPERTY.values()}):
         types = set(onto.objects(term, RDF.type))
