@@ -451,7 +451,7 @@ def main() -> None:
             f"{js_s:>8} {ratio_s:>6}"
         )
     if len(rows) > 1:
-        (n0, c0, b0, r0, _), (n1, c1, b1, r1, _) = rows[0], rows[-1]
+        (n0, _c0, b0, r0, _), (n1, _c1, b1, r1, _) = rows[0], rows[-1]
         size_ratio = b1 / b0
         time_ratio = r1["wall"] / r0["wall"]
         cpu_ratio = r1["cpu"] / r0["cpu"] if r0["cpu"] else float("nan")

@@ -22,7 +22,7 @@ import warnings
 from rdflib import Dataset
 
 from govkg.query import list_queries, run_query
-from govkg.store import materialise_union, open_store
+from govkg.store import materialise_union
 
 ID = "https://w3id.org/govkg/id/"
 GK = "https://w3id.org/govkg/ontology#"
