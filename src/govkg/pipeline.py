@@ -39,7 +39,7 @@ from .atomic import open_atomic, write_atomic
 from .errors import GovKGError, ReportError
 from .model import Extraction
 from .store import BuildStore
-from .reportcache import Cache, _entity_kinds, _fact_counts, build_report, content_key, prefix_map, trig_prefixes, work
+from .reportcache import Cache, entity_kinds, fact_counts, build_report, content_key, prefix_map, trig_prefixes, work
 
 __all__ = [
     "bundled_report",
@@ -99,11 +99,11 @@ def counts_by_type(extractions: Sequence[Extraction]) -> Counter[str]:
     c: Counter[str] = Counter()
     seen: set[str] = set()
     for ex in extractions:
-        for key, kind in _entity_kinds(ex):
+        for key, kind in entity_kinds(ex):
             if key not in seen:
                 seen.add(key)
                 c[kind] += 1
-        c.update(_fact_counts(ex))
+        c.update(fact_counts(ex))
     return c
 
 

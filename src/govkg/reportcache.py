@@ -16,14 +16,14 @@ from pathlib import Path
 from .errors import GovKGError
 from .model import Extraction
 
-__all__ = ["code_fingerprint", "content_key", "build_report", "trig_prefixes", "prefix_map", "Cache", "GraphPart", "work"]
+__all__ = ["code_fingerprint", "content_key", "build_report", "entity_kinds", "fact_counts", "trig_prefixes", "prefix_map", "Cache", "GraphPart", "work"]
 
 
-def _entity_kinds(ex: Extraction) -> list[tuple[str, str]]:
+def entity_kinds(ex: Extraction) -> list[tuple[str, str]]:
     return sorted((e.key, e.type) for e in ex.entities.values())
 
 
-def _fact_counts(ex: Extraction) -> dict[str, int]:
+def fact_counts(ex: Extraction) -> dict[str, int]:
     return {
         "Relation": len(ex.relations),
         "AwardConferral": len(ex.conferrals),
@@ -92,8 +92,8 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
         "index": doc.metadata.index_number or "",
         "sha256": doc.sha256,
         "warnings": [*doc.warnings, *ex.warnings],
-        "entities": _entity_kinds(ex),
-        "facts": _fact_counts(ex),
+        "entities": entity_kinds(ex),
+        "facts": fact_counts(ex),
         "reference": sorted({str(q) + " .\n" for q in rdf.reference}),
         "quads": 2 * len(rdf.quads),
         "nodes": sorted(nodes),
