@@ -38,8 +38,17 @@ from pathlib import Path
 from .atomic import open_atomic, write_atomic
 from .errors import GovKGError, ReportError
 from .model import Extraction
+from .reportcache import (
+    Cache,
+    build_report,
+    content_key,
+    entity_kinds,
+    fact_counts,
+    prefix_map,
+    trig_prefixes,
+    work,
+)
 from .store import BuildStore
-from .reportcache import Cache, entity_kinds, fact_counts, build_report, content_key, prefix_map, trig_prefixes, work
 
 __all__ = [
     "bundled_report",
