@@ -39,6 +39,7 @@ __all__ = [
     "list_queries",
     "load_query",
     "bind_values",
+    "apply_if_bound",
     "to_term",
     "run_query",
     "execute",
@@ -389,6 +390,30 @@ def _construct_short_form(text: str, brace: int) -> bool:
     return bool(re.search(r"(?is)\bCONSTRUCT\s+WHERE\s*$", before))
 
 
+#: ``#[if bound ?name …] pattern`` — a line that stays a comment unless every named parameter is bound.
+#: Named queries use it to start from a bound parameter (Oxigraph joins a VALUES-bound variable early only
+#: when it appears in a pattern); the uncommented text must only restrict to rows the query keeps anyway.
+_IF_BOUND = re.compile(r"^([ \t]*)#\[if bound((?:[ \t]+\?[A-Za-z_][A-Za-z0-9_]*)+)\][ \t]?(.*)$", re.M)
+
+
+def apply_if_bound(text: str, bound: "set[str] | Mapping[str, object]") -> str:
+    """Uncomment the ``#[if bound ?a ?b] …`` lines whose parameters are all in ``bound``.
+
+    Examples
+    --------
+    >>> apply_if_bound("  #[if bound ?x] ?s ?p ?x .", {"x"})
+    '  ?s ?p ?x .'
+    >>> apply_if_bound("  #[if bound ?x] ?s ?p ?x .", set())
+    '  #[if bound ?x] ?s ?p ?x .'
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        names = [v.lstrip("?") for v in m.group(2).split()]
+        return m.group(1) + m.group(3) if all(n in bound for n in names) else m.group(0)
+
+    return _IF_BOUND.sub(sub, text)
+
+
 def bind_values(text: str, bindings: Mapping[str, Sequence[Identifier]], *, dialect: str = "standard") -> str:
     """Insert one ``VALUES ?name { … }`` per binding at the start of the top-level WHERE group.
 
@@ -695,7 +720,7 @@ def run_query(
             else:
                 terms.append(to_term(v, p.kind))
         bindings[name] = list(dict.fromkeys(terms))
-    text = bind_values(nq.text, bindings, dialect=_dialect(engine))
+    text = bind_values(apply_if_bound(nq.text, bindings), bindings, dialect=_dialect(engine))
     res = execute(source, text, engine=engine, limit=limit)
     res.notes.extend(notes)
     return res
