@@ -294,9 +294,10 @@ def _default_graph(ds: Dataset) -> Graph:
     return ds.default_graph if hasattr(type(ds), "default_graph") else ds.default_context
 
 
-def store_to_dataset(store: ox.Store) -> Dataset:
-    """Copy a pyoxigraph Store into an rdflib Dataset (named graphs kept)."""
-    ds = Dataset()
+def store_to_dataset(store: ox.Store | Iterable[ox.Quad], ds: Dataset | None = None) -> Dataset:
+    """Copy a pyoxigraph Store, or any pyoxigraph quads, into an rdflib Dataset (a new one unless ``ds`` is
+    given); named graphs are kept."""
+    ds = Dataset() if ds is None else ds
     cache: dict[object, Identifier | None] = {}
 
     def conv(t: object) -> Identifier | None:

@@ -12,7 +12,8 @@ relation statement) sits under the document's key, with the level of an honour o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from operator import itemgetter
@@ -48,7 +49,7 @@ class _Terms:
 GK, NIF, ITSRDF, SCHEMA, TIME = (_Terms(n) for n in (_vocab.GK, _vocab.NIF, _vocab.ITSRDF, _vocab.SCHEMA, _vocab.TIME))
 DCTERMS, RDF, RDFS, SKOS, XSD = (_Terms(n) for n in (_ns.DCTERMS, _ns.RDF, _ns.RDFS, _ns.SKOS, _ns.XSD))
 
-__all__ = ["ReportRDF", "report_rdf", "extraction_to_dataset", "add_extraction", "new_dataset", "quads_to_dataset"]
+__all__ = ["ReportRDF", "report_rdf", "extraction_to_dataset", "add_extraction", "new_dataset"]
 
 _AREA_TYPES = {"Country", "Province", "City", "District", "Subdistrict", "Community"}
 _ORG_TYPES = {"PublicOrganisation", "LeadingGroup", "Company"}
@@ -478,38 +479,12 @@ def new_dataset() -> Dataset:
     return ds
 
 
-def quads_to_dataset(quads: Iterable[ox.Quad], ds: Dataset | None = None) -> Dataset:
-    """Add pyoxigraph quads to an rdflib Dataset (a new one with govkg's prefixes unless given)."""
-    from .store import from_ox
-
-    ds = new_dataset() if ds is None else ds
-    graphs: dict[str, object] = {}
-    cache: dict[object, object] = {}
-
-    def conv(t: object) -> object:
-        r = cache.get(t)
-        if r is None:
-            r = cache[t] = from_ox(t)
-        return r
-
-    for q in quads:
-        key = q.graph_name.value
-        g = graphs.get(key)
-        if g is None:
-            g = graphs[key] = ds.graph(URIRef(key))
-        g.add((conv(q.subject), conv(q.predicate), conv(q.object)))  # type: ignore[attr-defined]
-    return ds
-
-
-def _all_quads(rdf: ReportRDF) -> Iterator[ox.Quad]:
-    yield from rdf.quads
-    yield from rdf.reference
-
-
 def add_extraction(ds: Dataset, extraction: Extraction) -> URIRef:
     """Add one extraction to ``ds``; returns the document IRI. Raises ExtractionError on a broken contract."""
+    from .store import store_to_dataset
+
     rdf = report_rdf(extraction)
-    quads_to_dataset(_all_quads(rdf), ds)
+    store_to_dataset(itertools.chain(rdf.quads, rdf.reference), ds)
     return URIRef(rdf.doc_iri)
 
 
