@@ -103,7 +103,17 @@ def keyed_facts(gold: dict, ex: Extraction) -> dict[str, tuple[Counter, Counter]
         if key.startswith("plan:"):
             return key
         j = by_key.get(key)
-        return ("?", key) if j is None else golds[match[j]]["name"] if j in match else ("?", key)
+        if j is not None:
+            return golds[match[j]]["name"] if j in match else ("?", key)
+        # an entity named only by a context word (街道荣获…: the report's own subdistrict) is not scored as an
+        # entity, but a fact about it is right when the gold names the same entity
+        e = ex.entities.get(key)
+        if e is not None:
+            for n in (e.name, *e.aliases):
+                i = gold_index.get(norm(n))
+                if i is not None and group(golds[i]["type"]) == group(e.type):
+                    return golds[i]["name"]
+        return ("?", key)
 
     def gid(name: str) -> object:
         if str(name).startswith("plan:"):

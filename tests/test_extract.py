@@ -403,3 +403,38 @@ def test_a_subdistrict_name_several_places_share_is_the_one_whose_district_the_p
 def test_people_named_before_a_post_or_tongzhi():
     ex = _ex("一、工作成效\n认真学习周明远同志的讲话精神，落实程建华书记的部署，全体同志和党支部书记积极参与。\n")
     assert _names(ex, "Person") == ["周明远", "程建华"]
+
+
+def test_a_level_word_before_a_quote_that_is_only_part_of_the_name_stays_in_the_name():
+    ex = _ex("一、工作成效\n区司法局获评全国“八五”普法中期先进单位。\n")
+    assert ("杭州市西湖区司法局", "全国“八五”普法中期先进单位", "national") in _conferrals(ex)
+
+
+def test_a_year_range_and_a_count_of_years_between_recipient_verb_and_honour():
+    ex = _ex("一、工作成效\n区司法局连续三年获评“浙江省信访工作示范单位”，区司法局荣获2016-2020年“全国普法工作先进单位”称号。\n")
+    got = _conferrals(ex)
+    assert ("杭州市西湖区司法局", "浙江省信访工作示范单位", "provincial") in got
+    assert ("杭州市西湖区司法局", "全国普法工作先进单位", "national") in got
+    assert {c.year for c in ex.conferrals} >= {2020}
+
+
+def test_a_city_receives_an_honour_and_a_unit_after_a_longer_middle_is_found():
+    ex = _ex("一、工作成效\n杭州市成功获评第二批“全国法治政府建设示范市”。区司法局获评全国科普日优秀组织单位。\n")
+    got = _conferrals(ex)
+    assert ("杭州市", "全国法治政府建设示范市", "national") in got
+    assert ("杭州市西湖区司法局", "全国科普日优秀组织单位", "national") in got
+
+
+def test_the_reports_own_area_named_by_a_bare_context_word_receives_an_honour():
+    page = "名称: 北山街道2022年工作总结\n发布机构: 杭州市西湖区北山街道办事处\n\n一、工作成效\n街道荣获“全国科普日优秀组织单位”等荣誉。\n"
+    ex = extract(read_report(page.encode(), name="t.txt"))
+    assert ex.home is not None
+    E = ex.entities
+    assert [(E[c.recipient].type, E[c.recipient].name) for c in ex.conferrals] == [("Subdistrict", "北山街道")]
+
+
+def test_an_honour_for_an_area_goes_to_the_area_when_no_recipient_is_written():
+    page = "名称: 北山街道2022年工作总结\n发布机构: 杭州市西湖区北山街道办事处\n\n一、工作成效\n化解信访积案，连续两年被评为全省“信访工作示范街道”。\n"
+    ex = extract(read_report(page.encode(), name="t.txt"))
+    E = ex.entities
+    assert [(E[c.recipient].type, E[c.honour].name) for c in ex.conferrals] == [("Subdistrict", "信访工作示范街道")]

@@ -251,16 +251,25 @@ def _bare_lists(ctx: Context, within) -> None:
                 ctx.add(Hit(s, s + len(item), level, full, (item,), "alias"))
 
 
+_DEIXIS = re.compile(
+    "全国|全省|全市|全区|全县|全镇|全乡|全新区|新区|本区|本市|本县|本镇|本乡|我省|我市|我区|我县|我镇|我乡"
+    "|全街道|本街道|我街道|省级|市级|区级|街道|镇|乡"
+)
+_CLAUSE_OPEN = "。；;，,：:！？\n\r \u3000\t"
+
+
 def deixis(ctx: Context) -> None:
     """Context words (新区, 全市, 全省, 全国 …) as mentions of the area they stand for in this document."""
     if ctx.home is None:
         return
     text = ctx.text
-    for m in re.finditer(r"全国|全省|全市|全区|全县|全新区|新区|本区|本市|全街道|本街道|省级|市级|区级", text):
+    for m in _DEIXIS.finditer(text, ctx.body_start):
         s, e = m.span()
-        if s < ctx.body_start or ctx.covered(s, e):
+        if ctx.covered(s, e):
             continue
         word = m.group()
+        if word in ("街道", "镇", "乡") and not (s == 0 or text[s - 1] in _CLAUSE_OPEN):
+            continue  # a bare 街道/镇 is the report's own area only as a clause's subject (街道荣获…)
         if word == "新区" and s > 0 and is_han(text[s - 1]) and text[s - 1] != "全":
             continue  # part of a name such as 大鹏新区, or 创新区
         area = ctx.gaz.deixis(word, ctx.home)

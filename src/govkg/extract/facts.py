@@ -18,18 +18,19 @@ __all__ = ["conferrals", "relations", "plan_items", "honour_level"]
 AGENTS = {"PublicOrganisation", "LeadingGroup", "Company", "Person"}
 #: Roles that head the body they follow: 党工委书记, 办事处主任, 司法所所长.
 HEAD_ROLES = frozenset({"书记", "主任", "局长", "代局长", "代理局长", "代院长", "所长", "站长", "队长", "大队长", "中队长", "支队长", "镇长", "乡长", "县长", "区长", "市长", "院长", "庭长", "部长", "处长", "科长", "检察长", "组长", "指挥长", "主席", "会长", "理事长"})
-RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "Initiative", "Place"}
-_YEAR = re.compile(r"(\d{4})年度?")
+RECIPIENTS = AGENTS | {"Community", "Subdistrict", "District", "City", "Province", "Initiative", "Place"}
+#: 2020年, 2020年度, 2011-2015年 (the last year of a range)
+_YEAR = re.compile(r"(?:\d{4}\s*[-—–~至]\s*)?(\d{4})年度?")
 #: Where an unquoted honour's name may end: an honour suffix, or a head and a unit a few characters apart.
 _HONOUR_END = re.compile(
-    "(?:" + "|".join(HONOUR_HEADS) + ")[\u4e00-\u9fff]{0,4}?(?:" + "|".join(sorted(HONOUR_UNITS, key=len, reverse=True)) + ")"
+    "(?:" + "|".join(HONOUR_HEADS) + ")[\u4e00-\u9fff]{0,4}(?:" + "|".join(sorted(HONOUR_UNITS, key=len, reverse=True)) + ")"
     + "|(?:" + "|".join(sorted(map(re.escape, HONOUR_SUFFIXES), key=len, reverse=True)) + ")"
 )
 _BATCH = re.compile(r"第[一二三四五六七八九十\d]+批(?:次)?")
-_LEVEL_PREFIX = re.compile(r"全国|国家级|国家|省级|省|市级|市|区级|区|新区|县级|县")
+_LEVEL_PREFIX = re.compile(r"全国|国家级|国家|全省|省级|省|全市|市级|市|全区|区级|区|新区|全县|县级|县")
 _VERB = re.compile(r"被授予|授予|被评为|评为|获评|荣获|获得|被命名为|命名为|被确定为|确定为|入选|成功创建|创建成功|荣立|获")
 _FILLER = re.compile(
-    r"^(项目|成功|先后|分别|均|已|再次|又|还|同志|单位|连续\d+年|共同|一举|在\d{4}年"
+    r"^(项目|成功|先后|分别|均|已|再次|又|还|同志|单位|连续(?:\d+|[一二三四五六七八九十两]+)年|共同|一举|在\d{4}年"
     r"|等(?:\d+|[一二三四五六七八九十两]+)?个?(?:社区|单位|街道|村|集体|个人|司法所|项目)?)*$"
 )
 _LEVEL_WORDS = [
@@ -38,6 +39,8 @@ _LEVEL_WORDS = [
     ("市级", "municipal"), ("全市", "municipal"), ("市", "municipal"),
     ("区级", "district"), ("新区", "district"), ("全区", "district"), ("区", "district"), ("县级", "district"),
 ]
+#: The last character an honour for an area of each level ends with (示范街道, 先进县 / 示范市, 先进社区).
+_AREA_LEVEL_SUFFIX = {"subdistrict": "道镇乡", "district": "县区市", "city": "市", "community": "区村"}
 _AREA_LEVEL = {"country": "national", "province": "provincial", "city": "municipal", "district": "district"}
 _AREA_LEVEL_WORD = {"country": "全国", "province": "省级", "city": "市级", "district": "区级"}
 
@@ -96,6 +99,8 @@ def conferrals(ctx: Context) -> list[Conferral]:
         prefix = ""
         if lm and text[lm.end() : lm.end() + 1] == "“":
             prefix, pos = lm.group(), lm.end()
+            if _quote_inside_name(text, pos):  # 全国“八五”普法先进单位: the level word is part of the name
+                prefix, pos = "", lm.start()
         else:
             q = text.find("“", pos, pos + 12)
             if q > pos and all(is_han(c) for c in text[pos:q]):
@@ -112,7 +117,7 @@ def conferrals(ctx: Context) -> list[Conferral]:
         if not _honour_like(name) and not text[he : he + 4].startswith(("”荣誉称号", "”称号", "荣誉称号", "称号")):
             if m.group() not in ("授予", "被授予", "评为", "被评为", "获评", "成功创建", "入选", "命名为", "被命名为", "确定为", "被确定为"):
                 continue
-        recips = _recipients(ctx, vs) or _implicit_recipient(ctx, vs)
+        recips = _recipients(ctx, vs) or _implicit_recipient(ctx, vs, name)
         part, pyear = ctx.part(vs)
         ss, se = ctx.sentence(vs)
         for i, (hs, he) in enumerate(names):
@@ -149,11 +154,21 @@ def _honour_like(name: str) -> bool:
     return any(m.end() == len(name) for m in _HONOUR_END.finditer(name)) or name.endswith(HONOUR_SUFFIXES)
 
 
+def _quote_inside_name(text: str, pos: int) -> bool:
+    """True when the quotation opening at ``pos`` is only part of a name that goes on after it (“八五”普法先进单位),
+    not the whole name (“民主法治示范社区”称号)."""
+    close = text.find("”", pos + 1, pos + 42)
+    if close < 0:
+        return False
+    after = text[close + 1 : close + 3]
+    return bool(after) and is_han(after[0]) and not after.startswith(("称号", "荣誉", "等", "和", "及", "奖", "表彰", "。"))
+
+
 def _honour_names(text: str, pos: int) -> list[tuple[int, int]]:
     """The spans of the honours a verb confers, from ``pos`` just after it: one quoted name, or several written
     one after another (荣获“A”“B”, “A”、“B”); else an unquoted name up to where an honour's name can end,
     quoted parts inside included (全省“八五”普法中期成绩突出单位)."""
-    if text[pos : pos + 1] == "“":
+    if text[pos : pos + 1] == "“" and not _quote_inside_name(text, pos):
         spans = []
         while text[pos : pos + 1] == "“":
             close = text.find("”", pos + 1, pos + 42)
@@ -180,25 +195,41 @@ def _honour_names(text: str, pos: int) -> list[tuple[int, int]]:
     return [(pos, end)]
 
 
-def _implicit_recipient(ctx: Context, verb_start: int) -> list[Hit]:
+def _implicit_recipient(ctx: Context, verb_start: int, honour: str = "") -> list[Hit]:
     """When the sentence names no recipient (…，获得“全国群众体育先进单位”), the report's publisher, or else the
-    area the report is about, as the hits that name it."""
+    area the report is about, as the hits that name it; the area first when the honour is one an area receives
+    (示范街道, 先进县)."""
     text = ctx.text
     cs, _ = ctx.clause(verb_start)
-    if text[cs:verb_start].strip(" \u3000\t“”") not in ("", "先后", "共", "还", "并", "均", "再次", "分别", "连续", "相继"):
+    before = text[cs:verb_start].strip(" \u3000\t“”")
+    if before not in ("", "先后", "共", "还", "并", "均", "再次", "分别", "连续", "相继") and not _FILLER.match(before):
         return []
+    home = ctx.home
+
+    def home_hit() -> list[Hit]:
+        if home is None:
+            return []
+        for h in ctx.hits:
+            if h.area is not None and h.area.key == home.key and h.resolution != "contextual-deixis":
+                return [h]
+        # named only inside the publisher's name (杭州市西湖区北山街道办事处): that mention
+        for field, s, e in ctx.doc.metadata.spans:
+            k = text.find(home.name, s, e) if field in ("publisher", "title") else -1
+            if k >= 0:
+                return [ctx.add(Hit(k, k + len(home.name), LEVEL_TYPE[home.level], home.name, (), "exact-name", area=home))]
+        return []
+
+    if home is not None and honour[-1:] and honour[-1] in _AREA_LEVEL_SUFFIX.get(home.level, ""):
+        found = home_hit()
+        if found:
+            return found
     md = ctx.doc.metadata
     for field, s, e in md.spans:
         if field == "publisher":
             for h in ctx.hits_around(s, e):
                 if h.start == s and h.end == e and h.type in AGENTS:
                     return [h]
-    home = ctx.home
-    if home is not None:
-        for h in ctx.hits:
-            if h.area is not None and h.area.key == home.key and h.resolution != "contextual-deixis":
-                return [h]
-    return []
+    return home_hit()
 
 
 def _recipients(ctx: Context, verb_start: int) -> list[Hit]:
@@ -220,7 +251,11 @@ def _recipients(ctx: Context, verb_start: int) -> list[Hit]:
     bei = ctx.text.rfind("被", max(cs, verb_start - 20), verb_start)
     if bei >= 0 and not any(h.start <= bei < h.end for h in ctx.hits_around(bei, bei + 1)):
         verb_start = bei  # 学府社区被应急管理部等部门命名为: the recipient stands before 被
-    hits = [h for h in ctx.hits_in(cs, verb_start, RECIPIENTS) if h.resolution != "contextual-deixis"]
+    # a context word names the recipient when it is the subject (街道荣获…, 我区被评为…), not a scope (全市…)
+    hits = [
+        h for h in ctx.hits_in(cs, verb_start, RECIPIENTS)
+        if h.resolution != "contextual-deixis" or (h.area is not None and not ctx.text.startswith("全", h.start))
+    ]
     if not hits:
         return []
     text = ctx.text
