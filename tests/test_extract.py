@@ -438,3 +438,40 @@ def test_an_honour_for_an_area_goes_to_the_area_when_no_recipient_is_written():
     ex = extract(read_report(page.encode(), name="t.txt"))
     E = ex.entities
     assert [(E[c.recipient].type, E[c.honour].name) for c in ex.conferrals] == [("Subdistrict", "信访工作示范街道")]
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit, qualifier",
+    [
+        ("投入资金2300余万元。", Decimal(23000000), "元", "more-than"),
+        ("投入资金2300万元。", Decimal(23000000), "元", "exact"),
+        ("排查隐患三千余处。", Decimal(3000), "处", "more-than"),
+        ("培训两万余人次。", Decimal(20000), "人次", "more-than"),
+        ("占比百分之十二点五。", Decimal("12.5"), "%", "exact"),
+        ("开展十余项活动。", Decimal(10), "项", "more-than"),
+        ("历时七个多月。", Decimal(7), "个月", "more-than"),
+    ],
+)
+def test_money_on_one_scale_and_figures_in_chinese_numerals(sentence, value, unit, qualifier):
+    ex = _ex("一、工作成效\n" + sentence + "\n")
+    assert [(o.value, o.unit, o.qualifier) for o in ex.observations] == [(value, unit, qualifier)]
+    for o in ex.observations:
+        m = o.mentions[0]
+        assert ex.document.text[m.start : m.end] == m.text == o.as_stated
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["落实一次性告知。", "做到一户一档。", "走进千家万户。", "二〇二三年。", "落实三项制度。", "问题一项项解决。", "党的十九届五中全会。", "排名第三个。"],
+)
+def test_chinese_numerals_that_are_no_figures(sentence):
+    assert _ex("一、工作成效\n" + sentence + "\n").observations == []
+
+
+@pytest.mark.parametrize(
+    "sentence, change",
+    [("发案率同比下降0.1个百分点。", "decrease"), ("收入同比增长12.5%。", "increase"), ("较上年减少3起。", "decrease"), ("调解纠纷120件。", None)],
+)
+def test_the_direction_of_a_stated_change(sentence, change):
+    ex = _ex("一、工作成效\n" + sentence + "\n")
+    assert [o.change for o in ex.observations] == [change]

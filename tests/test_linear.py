@@ -95,6 +95,15 @@ def test_figures_in_one_clause_without_punctuation():
     assert ex.observations[-1].value == 10000
 
 
+def test_figures_in_chinese_numerals_in_one_clause_without_punctuation():
+    """A run of numeral characters and of numeral figures: each position is tried once, over a bounded span."""
+    ex = _extract("三" * 60000)
+    assert ex.observations == []
+    ex = _extract("三千余处" * 20000 + "同比增长" * 20000 + "百分之十二点五")
+    assert len(ex.observations) == 20001
+    assert ex.observations[-1].change == "increase" and ex.observations[-1].unit == "%"
+
+
 def test_figures_after_leading_words_and_qualifiers():
     ex = _extract("其中" * 20000 + "累计" + "约" * 20000 + "1人" + "1人" * 10000)
     assert len(ex.observations) == 10001

@@ -59,7 +59,7 @@ def extraction_records(ex: Extraction) -> dict:
         ],
         "observations": [
             {"value": _num(o.value), "unit": o.unit, "as_stated": o.as_stated, "qualifier": o.qualifier,
-             "cumulative": o.cumulative, "counts": o.counts, "about": o.about, "period": o.period, "part": o.part,
+             "cumulative": o.cumulative, "counts": o.counts, "about": o.about, "period": o.period, "part": o.part, "change": o.change,
              "mentions": _mentions(o.mentions)}
             for o in ex.observations
         ],

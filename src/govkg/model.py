@@ -193,6 +193,7 @@ class Observation:
     about: str | None = None  # entity key the figure is about, where the sentence says
     period: int | None = None  # year
     part: str = "summary"  # "summary" (achieved) or "plan" (target)
+    change: str | None = None  # "increase" | "decrease": the figure states a change (同比增长, 较上年减少)
     mentions: list[Mention] = field(default_factory=list)
 
 

@@ -26,7 +26,7 @@ from . import iri as _iri
 from . import vocab as _vocab
 from .errors import ExtractionError
 from .model import Document, Entity, Extraction, Mention, innermost_sections
-from .vocab import ENTITY_CLASS, LEVEL, PART, PREDICATE, PREFIXES, QUALIFIER, RANK_KIND, REFERENCE_GRAPH, RESOLUTION, SCHEME
+from .vocab import CHANGE, ENTITY_CLASS, LEVEL, PART, PREDICATE, PREFIXES, QUALIFIER, RANK_KIND, REFERENCE_GRAPH, RESOLUTION, SCHEME
 
 
 class _Terms:
@@ -372,6 +372,8 @@ class _DocWriter:
                 add(node, SCHEMA.unitText, _zh(o.unit))
             add(node, GK.valueAsStated, _zh(o.as_stated))
             add(node, GK.cumulative, _bool(o.cumulative))
+            if o.change:
+                add(node, GK.change, _closed(CHANGE, o.change, "change", where))
             if o.counts:
                 add(node, GK.indicator, self.indicator(o.counts))
             if o.about is not None:

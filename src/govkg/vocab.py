@@ -44,6 +44,8 @@ __all__ = [
     "QUALIFIER",
     "RESOLUTION",
     "RANK_KIND",
+    "CHANGE",
+    "CHANGE_NS",
     "PART",
     "SCHEME",
     "REUSED",
@@ -76,6 +78,7 @@ _GK_CLASSES = (
     "Indicator",
 )
 _GK_PROPERTIES = (
+    "change",
     "uscc",
     "divisionCode",
     "indexNumber",
@@ -133,6 +136,7 @@ QUALIFIER_NS = Namespace(CONCEPT + "qualifier/")
 RESOLUTION_NS = Namespace(CONCEPT + "resolution/")
 RANK_KIND_NS = Namespace(CONCEPT + "rank-kind/")
 PART_NS = Namespace(CONCEPT + "part/")
+CHANGE_NS = Namespace(CONCEPT + "change/")
 ITYPE_NS = Namespace(CONCEPT + "initiative-type/")
 OTYPE_NS = Namespace(CONCEPT + "org-type/")
 DTYPE_NS = Namespace(CONCEPT + "doc-type/")
@@ -170,6 +174,7 @@ RESOLUTION: dict[str, URIRef] = {
 }
 RANK_KIND: dict[str, URIRef] = {v: RANK_KIND_NS[v] for v in ("rank", "top", "first", "only")}
 PART: dict[str, URIRef] = {v: PART_NS[v] for v in ("summary", "plan")}
+CHANGE: dict[str, URIRef] = {v: CHANGE_NS[v] for v in ("increase", "decrease")}
 
 #: Concept schemes; the open ones get concepts minted from extractor output.
 SCHEME: dict[str, URIRef] = {
@@ -178,6 +183,7 @@ SCHEME: dict[str, URIRef] = {
     "resolution": RESOLUTION_NS.scheme,
     "rank-kind": RANK_KIND_NS.scheme,
     "part": PART_NS.scheme,
+    "change": CHANGE_NS.scheme,
     "initiative-type": ITYPE_NS.scheme,
     "org-type": OTYPE_NS.scheme,
     "doc-type": DTYPE_NS.scheme,
@@ -246,6 +252,7 @@ PREFIXES: dict[str, Namespace] = {
     "res": RESOLUTION_NS,
     "rkind": RANK_KIND_NS,
     "part": PART_NS,
+    "chg": CHANGE_NS,
     "itype": ITYPE_NS,
     "otype": OTYPE_NS,
     "dtype": DTYPE_NS,

@@ -114,25 +114,149 @@ def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
             value = Decimal(0) if n == 1 and _NEGATED.search(tail) else Decimal(n)
         else:
             value = _decimal_value(digits, mult, tail)
-        part, year = ctx.part(ns)
-        clause = clauses.get(cs)
-        if clause is None:
-            clause = clauses[cs] = _clause_facts(text, cs, ce)
-        quote = text[start:end]
-        out.append(
-            Observation(
-                value=value,
-                unit=unit,
-                as_stated=quote,
-                qualifier=qualifier,
-                cumulative=clause[1] <= ns or ns > cs and text[cs] == "共",
-                counts=_counts(text, clause[0], ns),
-                about=_about(ctx, cs, ns),
-                period=year if year else ctx.summary_year(),
-                part=part,
-                mentions=[Mention(doc_id, start, end, quote, "Observation")],
-            )
-        )
+        if not mult and unit[:1] in _MONEY_MULT and len(unit) > 1:  # 2300余万元: the same scale as 2300万元
+            value = _scaled(value, unit[0])
+            unit = unit[1:]
+        out.append(_observation(ctx, clauses, value, unit, qualifier, start, end, ns, cs, ce))
+    out.extend(_chinese_figures(ctx, clauses, taken, tstarts))
+    out.sort(key=lambda o: o.mentions[0].start)
+    return out
+
+
+#: Multipliers written inside a unit (万元, 亿元) when 余/多 stands between number and unit (2300余万元).
+_MONEY_MULT = {"万": Decimal(10000), "亿": Decimal(100000000)}
+#: The direction of a stated change, from the verb just before the figure (同比增长12.5%, 较上年减少3起).
+_CHANGE = re.compile(
+    r"(?:增长|增加|上升|提高|提升|增幅为?|多)(?:了)?(?:约|近|超过|达到|达)?$"
+    r"|(?:下降|减少|降低|回落|下滑|降幅为?|少)(?:了)?(?:约|近|超过|达到|达)?$"
+)
+_CHANGE_UP = re.compile(r"增长|增加|上升|提高|提升|增幅|多")
+
+
+def _scaled(value: Decimal, mult: str) -> Decimal:
+    v = value * _MONEY_MULT[mult]
+    return v.quantize(Decimal(1)) if v == v.to_integral_value() else v.normalize()
+
+
+def _change(text: str, cs: int, ns: int) -> str | None:
+    """increase | decrease when a verb of change stands right before the figure at ``ns`` in its clause."""
+    m = _CHANGE.search(text, max(cs, ns - 8), ns)
+    if m is None:
+        return None
+    return "increase" if _CHANGE_UP.match(m.group()) else "decrease"
+
+
+def _observation(
+    ctx: Context, clauses: dict, value: Decimal, unit: str, qualifier: str, start: int, end: int, ns: int, cs: int, ce: int
+) -> Observation:
+    text = ctx.text
+    part, year = ctx.part(ns)
+    clause = clauses.get(cs)
+    if clause is None:
+        clause = clauses[cs] = _clause_facts(text, cs, ce)
+    quote = text[start:end]
+    return Observation(
+        value=value,
+        unit=unit,
+        as_stated=quote,
+        qualifier=qualifier,
+        cumulative=clause[1] <= ns or ns > cs and text[cs] == "共",
+        counts=_counts(text, clause[0], ns),
+        about=_about(ctx, cs, ns),
+        period=year if year else ctx.summary_year(),
+        part=part,
+        change=_change(text, cs, start),
+        mentions=[Mention(ctx.doc.id, start, end, quote, "Observation")],
+    )
+
+
+_CN_DIGITS = "零〇一二两三四五六七八九"
+#: Figures in Chinese numerals (三千余处, 两万余人次, 百分之十二点五): at most 10 numeral characters, so that a
+#: long run of numerals costs a bounded amount per position.
+_CN_FIGURE = re.compile(
+    r"(?P<pre>约|近|超过|逾|不少于|至少|不到|不足)?(?P<pct>百分之)?"
+    rf"(?P<num>[{_CN_DIGITS}十百千万亿]{{1,10}}(?:点[{_CN_DIGITS}]{{1,6}})?)"
+    rf"(?P<more>余|多)?(?P<unit>{_UNITS})?(?P<post>以上|左右)?"
+)
+_CN_LEAD = re.compile(rf"[约近超逾不至百{_CN_DIGITS}十千万亿]")
+#: Two plain digits in a row (一一, 二三) are a list or a name (“一三五”), not a number; 〇 writes years.
+_CN_NOT_NUMBER = re.compile(rf"[{_CN_DIGITS[2:]}]{{2}}|〇")
+#: What may not follow a figure's unit: the unit is then part of a word (一次性, 一体化, 一户一档).
+_CN_WORD_AFTER = frozenset("性化一")
+#: Units that after a Chinese numeral mostly write a name or a session (十九届, 三门县, 三棵松), never a figure.
+_CN_NAME_UNITS = frozenset({"届", "门", "棵", "批"})
+_CN_NOT_FIGURES = frozenset({"周年", "次会", "次全", "次党", "个一"})
+_CN_EVENT = ("会议", "全会", "党代会", "代表大会")
+_CN_PACKAGE = ("制度", "举措", "措施", "机制", "原则", "要求", "规定")
+
+
+def _chinese_value(num: str) -> Decimal | None:
+    """The value of a Chinese numeral (cn2an, checked on the genre: 三千五百, 两万, 十二点五, 一千零一)."""
+    import cn2an
+
+    if _CN_NOT_NUMBER.search(num):
+        return None
+    if num[0] in "百千万亿":
+        num = "一" + num
+    try:
+        v = Decimal(str(cn2an.cn2an(num, "normal")))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return v.quantize(Decimal(1)) if v == v.to_integral_value() else v.normalize()
+
+
+def _chinese_figures(ctx: Context, clauses: dict, taken: list[tuple[int, int]], tstarts: list[int]) -> list[Observation]:
+    """Figures written in Chinese numerals with a unit, or as 百分之…; the same rules as Arabic ones apply."""
+    text = ctx.text
+    out: list[Observation] = []
+    pos = ctx.body_start
+    n = len(text)
+    while pos < n:
+        lead = _CN_LEAD.search(text, pos)
+        if lead is None:
+            break
+        m = _CN_FIGURE.match(text, lead.start())
+        if m is None or not (m.group("unit") or m.group("pct")) or m.group("unit") and m.group("pct"):
+            pos = lead.start() + 1
+            continue
+        pos = m.end()
+        s, e = m.span()
+        ns = m.start("num")
+        num, unit = m.group("num"), m.group("unit") or "%"
+        if s > 0 and (text[s - 1] in _CN_DIGITS + "十百千万亿第周初" or text[s - 1].isdigit()):
+            continue  # inside a longer run, an ordinal (第三个) or a date
+        if text[e : e + 1] in _CN_WORD_AFTER or num[0] in "百千万亿" and not m.group("more") and not m.group("pct"):
+            continue  # 一次性; a bare 千家万户
+        if unit in _CN_NAME_UNITS or unit + text[e : e + 1] in _CN_NOT_FIGURES or text.startswith(_CN_EVENT, e):
+            continue  # 十九届, 三门, 一批; 第五次全会, 二十周年
+        if text.startswith(unit, e) or text.startswith(_CN_PACKAGE, e):
+            continue  # 一项项 (one by one); 三项制度, 十二条举措: the name of a set of rules
+        if ctx.covered(s, e, _NAMED) or ctx.in_quotes(s, e):
+            continue
+        k = bisect.bisect_right(tstarts, ns) - 1
+        if k >= 0 and ns < taken[k][1]:
+            continue
+        months = unit == "个" and text.startswith("多月", e)  # 七个多月
+        value = _chinese_value(num)
+        if value is None or value < 10 and not (m.group("more") or m.group("pct") or months):
+            continue  # 三个, 两项: single numerals count as often in slogans and set phrases as in figures
+        pre, more, post = m.group("pre"), m.group("more"), m.group("post")
+        qualifier = "exact"
+        if pre in ("约", "近") or post == "左右":
+            qualifier = "approx"
+        elif more or post == "以上" or pre in ("超过", "逾"):
+            qualifier = "more-than"
+        elif pre in ("不少于", "至少"):
+            qualifier = "at-least"
+        elif pre in ("不到", "不足"):
+            qualifier = "less-than"
+        if months:
+            unit, qualifier, e = "个月", "more-than", e + 2
+        if unit[:1] in _MONEY_MULT and len(unit) > 1:
+            value, unit = _scaled(value, unit[0]), unit[1:]
+        start = s if pre else (m.start("pct") if m.group("pct") else ns)
+        cs, ce = ctx.clause(ns)
+        out.append(_observation(ctx, clauses, value, unit, qualifier, start, e, ns, cs, ce))
     return out
 
 
