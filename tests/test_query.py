@@ -454,3 +454,14 @@ def test_cli_helpers():
     text = describe_queries()
     assert "provenance\n" in text and "--param entity=… (entity, required)" in text
     assert all(q.zh in text and q.en in text for q in list_queries())
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_parameters_named_like_options_are_bound(engine, store, ds):
+    """Parameters are one mapping, apart from the options: ``engine``, ``limit`` … are ordinary variables."""
+    text = "SELECT ?engine ?limit ?source ?params WHERE { }"
+    params = {"engine": "x", "limit": 2, "source": "s", "params": "p"}
+    res = run_query(src(engine, store, ds), text, params, engine=engine, limit=5)
+    assert res.rows == [(Literal("x"), Literal(2, datatype=XSD.integer), Literal("s"), Literal("p"))]
+    df = query(src(engine, store, ds), text, engine="x", limit=2, source="s", params="p")
+    assert df.to_dict("records") == [{"engine": "x", "limit": 2, "source": "s", "params": "p"}]
