@@ -191,7 +191,7 @@ def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
             source = open_store([_graph_file(g) for g in sources] or None, path=store_dir)
         else:
             source = _graph_file(sources[0])
-        result = run_query(source, text, engine=engine, **parse_param_args(params))
+        result = run_query(source, text, parse_param_args(params), engine=engine)
     except GovKGError as exc:
         raise _fail(exc) from exc
     for note in result.notes:
