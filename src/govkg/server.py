@@ -15,6 +15,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server as
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .formats import Format, Kind
 from .query import (
     QuerySyntaxError,
     Result,
@@ -32,49 +33,15 @@ __all__ = ["make_app", "make_server", "serve", "SparqlApp"]
 _LOG = logging.getLogger("govkg.server")
 _PAGE = Path(__file__).resolve().parent / "data" / "server" / "index.html"
 
-_SELECT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-_GRAPH_TYPES = {"turtle": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
-_ACCEPT_SELECT = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "text/javascript": "json",
-    "application/javascript": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-_ACCEPT_GRAPH = {
-    "text/turtle": "turtle",
-    "application/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "text/n3": "turtle",
-    "text/rdf+n3": "turtle",
-    "application/n3": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/ld+json": "jsonld",
-    "application/x-json+ld": "jsonld",
-    "application/json": "jsonld",
-}
-_FORMAT_SELECT = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
-_FORMAT_GRAPH = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "n3": "turtle",
-    "nt": "nt",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-}
+# format name → media type, Accept media type → name, ?format= name → name; all from govkg.formats
+_SELECT = [f for f in Format.of_kind(Kind.SELECT) if f is not Format.TABLE]
+_GRAPH = [Format.TURTLE, Format.N_TRIPLES, Format.JSON_LD]
+_SELECT_TYPES = {f.value: f.media_type for f in _SELECT}
+_GRAPH_TYPES = {f.value: f.media_type for f in _GRAPH}
+_ACCEPT_SELECT = {m: f.value for f in _SELECT for m in f.media_types}
+_ACCEPT_GRAPH = {m: f.value for f in _GRAPH for m in f.media_types}
+_FORMAT_SELECT = {a: f.value for f in _SELECT for a in f.aliases}
+_FORMAT_GRAPH = {a: f.value for f in _GRAPH for a in f.aliases}
 _CORS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "X-Govkg-Truncated, X-Govkg-Note"),

@@ -17,10 +17,10 @@ from rdflib.term import Identifier
 
 from .atomic import write_atomic
 from .errors import QueryError
+from .formats import Format
 from .reportcache import Cache, code_fingerprint, prefix_map, trig_prefixes
 
 __all__ = [
-    "RDF_FORMATS",
     "open_store",
     "add_to_store",
     "is_store_dir",
@@ -33,18 +33,6 @@ __all__ = [
     "query_options",
     "BuildStore",
 ]
-
-#: File extension → pyoxigraph format (TriG, Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML).
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -186,28 +174,10 @@ def add_to_store(store: ox.Store, source: object, *, format: str | None = None) 
 
 
 def _format(path: Path, format: str | None) -> ox.RdfFormat:
-    if format:
-        names = {
-            "trig": ".trig",
-            "turtle": ".ttl",
-            "ttl": ".ttl",
-            "nquads": ".nq",
-            "nq": ".nq",
-            "nt": ".nt",
-            "ntriples": ".nt",
-            "n-triples": ".nt",
-            "json-ld": ".jsonld",
-            "jsonld": ".jsonld",
-            "xml": ".rdf",
-        }
-        ext = names.get(format.lower())
-        if ext is None:
-            raise QueryError(f"unknown RDF format {format!r}; use one of {sorted(names)}")
-        return RDF_FORMATS[ext]
-    ext = path.suffix.lower()
-    if ext not in RDF_FORMATS:
-        raise QueryError(f"cannot tell the RDF format of {str(path)!r}; use one of {sorted(RDF_FORMATS)}")
-    return RDF_FORMATS[ext]
+    try:
+        return (Format.from_name(format) if format else Format.from_suffix(path)).oxigraph
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def open_store(

@@ -13,7 +13,6 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from ..errors import QueryError, QuerySyntaxError
-from ..store import from_ox, is_build_dir, is_store_dir, open_build, open_store, query_options, store_to_dataset
 from .binding import _as_iri, bind_values, to_term
 from .named import NamedQuery, Param, apply_if_bound, load_query
 from .results import Result, result_to_dataframe
@@ -41,6 +40,12 @@ def _rdflib_source(source: object) -> Graph:
     """``source`` as an rdflib graph whose default graph is the union of all graphs."""
     import pyoxigraph as ox
 
+    from ..store import is_build_dir, is_store_dir, open_store, store_to_dataset
+
+    if isinstance(source, (list, tuple)):
+        if len(source) != 1:
+            raise QueryError("the rdflib engine reads one graph: give one file or folder, or use the oxigraph engine")
+        source = source[0]
     if isinstance(source, Dataset):
         return Dataset(store=source.store, default_union=True)
     if isinstance(source, Graph):
@@ -65,6 +70,8 @@ def _rdflib_source(source: object) -> Graph:
 
 
 def _store(source: object) -> ox.Store:
+    from ..store import is_build_dir, open_build, open_store
+
     if isinstance(source, (str, os.PathLike)) and is_build_dir(source):
         return open_build(source)  # a build folder: its store, read-only
     return open_store(source)
@@ -74,6 +81,8 @@ def _ox_query(
     store: ox.Store, text: str, default_graph: Sequence[str] | None, named_graphs: Sequence[str] | None
 ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
     import pyoxigraph as ox
+
+    from ..store import query_options
 
     kw: dict[str, Any] = {}
     if default_graph:
@@ -150,6 +159,8 @@ def execute(
     errors: tuple[type[Exception], ...]
     if engine == "oxigraph":
         import pyoxigraph as ox
+
+        from ..store import from_ox
 
         res = _ox_query(_store(source), text, default_graph, named_graphs)
         if isinstance(res, ox.QueryBoolean):

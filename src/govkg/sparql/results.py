@@ -17,6 +17,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from ..errors import QueryError
+from ..formats import Format, Kind
 from .binding import DISPLAY_PREFIXES, sparql_term
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -216,8 +217,9 @@ def _xml_text(s: str) -> str:
     return "".join(ch for ch in s if ch in "\t\n\r" or (ord(ch) >= 0x20 and ord(ch) not in (0xFFFE, 0xFFFF)))
 
 
-def format_result(result: Result, fmt: str = "table") -> str:
-    """Render results: ``table`` (aligned, CJK-aware), ``csv``/``tsv`` (SPARQL 1.1 CSV/TSV), ``json``, ``xml``.
+def format_result(result: Result, fmt: str | Format = "table") -> str:
+    """Render results in a :class:`~govkg.formats.Format` of kind ``select`` or its name: ``table`` (aligned,
+    CJK-aware), ``csv``/``tsv`` (SPARQL 1.1 CSV/TSV), ``json``, ``xml`` (SPARQL 1.1 results).
 
     Examples
     --------
@@ -228,13 +230,17 @@ def format_result(result: Result, fmt: str = "table") -> str:
     葵涌司法所  3
     (1 row)
     """
-    if fmt == "table":
+    try:
+        fmt = Format.from_name(fmt, Kind.SELECT)
+    except ValueError:
+        raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(Format.names(Kind.SELECT))}") from None
+    if fmt == Format.TABLE:
         return _table(result)
-    if fmt == "json":
+    if fmt == Format.JSON:
         return json.dumps(results_json(result), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "xml":
+    if fmt == Format.XML:
         return results_xml(result)
-    if fmt == "csv":
+    if fmt == Format.CSV:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         if result.kind == "ask":
@@ -245,13 +251,11 @@ def format_result(result: Result, fmt: str = "table") -> str:
             for row in result.rows:
                 w.writerow([_csv_value(t) for t in row])
         return buf.getvalue()
-    if fmt == "tsv":
-        if result.kind == "ask":
-            return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
-        lines = ["\t".join(f"?{c}" for c in result.columns)]
-        lines += ["\t".join(_nt(t) for t in row) for row in result.rows]
-        return "\n".join(lines) + "\n"
-    raise QueryError(f"unknown output format {fmt!r}; use table, csv, tsv, json or xml")
+    if result.kind == "ask":  # TSV
+        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{c}" for c in result.columns)]
+    lines += ["\t".join(_nt(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- DataFrames
