@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 # the functions, not the modules of the same names (imported first, so that the functions win)
-from .extract import extract  # noqa: E402
-from .query import query  # noqa: E402
-from .validate import validate  # noqa: E402
+from .extract import extract
+from .query import query
+from .validate import validate
 
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import GovKGError, QueryError, ReportError
@@ -59,7 +59,33 @@ _WHERE = {
     "write_view": "view",
 }
 
-__all__ = ["__version__", "extract", "query", "validate", *_WHERE]
+__all__ = [
+    "Format",
+    "GovKGError",
+    "QueryError",
+    "ReportError",
+    "__version__",
+    "build",
+    "bundled_report",
+    "describe_queries",
+    "extract",
+    "extract_reports",
+    "extraction_to_dataset",
+    "format_result",
+    "list_queries",
+    "load",
+    "open_store",
+    "parse_param_args",
+    "query",
+    "read_report",
+    "run_query",
+    "serialize",
+    "to_networkx",
+    "validate",
+    "validate_file",
+    "write_graphml",
+    "write_view",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -502,7 +502,7 @@ class GraphMLWriter:
                 f'      <data key="e_predicate">{_xml(predicate)}</data>\n'
                 f'      <data key="e_label">{_xml(label)}</data>\n'
                 "    </edge>\n"
-            ).encode("utf-8")
+            ).encode()
         )
 
     def close(self) -> None:

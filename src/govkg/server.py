@@ -155,7 +155,7 @@ class SparqlApp:
         except _Response as r:
             extra = [("Allow", "GET, POST, OPTIONS")] if r.status == 405 else []
             return self._send(start_response, r.status, (r.message + "\n").encode("utf-8"), "text/plain; charset=utf-8", extra)
-        except Exception:  # pragma: no cover - last resort, logged
+        except Exception:  # noqa: BLE001  # pragma: no cover - last resort, logged
             _LOG.exception("internal error")
             return self._send(start_response, 500, b"internal server error\n", "text/plain; charset=utf-8")
 

@@ -19,11 +19,9 @@ from decimal import Decimal
 from operator import itemgetter
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
-from rdflib import namespace as _ns
+from rdflib import Dataset, URIRef, namespace as _ns
 
-from . import iri as _iri
-from . import vocab as _vocab
+from . import iri as _iri, vocab as _vocab
 from .errors import ExtractionError
 from .model import Document, Entity, Extraction, Mention, innermost_sections
 from .vocab import ENTITY_CLASS, LEVEL, PART, PREDICATE, PREFIXES, QUALIFIER, RANK_KIND, REFERENCE_GRAPH, RESOLUTION, SCHEME
