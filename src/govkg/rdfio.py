@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
 
 from .atomic import write_atomic
 from .formats import RDF_KINDS, Format, Kind
 from .vocab import PREFIXES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph as ox
 
 __all__ = ["FORMATS", "format_for", "dumps", "serialize", "load"]
 
@@ -47,28 +52,28 @@ def _named_graphs(data: Dataset | Graph) -> list[Graph]:
     return [data]
 
 
-def _ox_quads(data: Dataset | Graph, *, union: bool) -> list:
+def _ox_quads(data: Dataset | Graph, *, union: bool) -> list[ox.Quad]:
     """The statements of ``data`` as pyoxigraph quads in one canonical order (graph, subject, predicate,
     object, each by its N-Triples form); with ``union``, as triples of the default graph, without repeats."""
     import pyoxigraph as ox
 
     from .store import to_ox
 
-    cache: dict[object, object] = {}
+    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
-    def conv(t: object) -> object:
+    def conv(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         r = cache.get(t)
         if r is None:
-            r = cache[t] = to_ox(t)  # type: ignore[arg-type]
+            r = cache[t] = to_ox(t)
         return r
 
-    rows: dict[tuple[str, str, str, str], object] = {}
+    rows: dict[tuple[str, str, str, str], ox.Quad] = {}
     for g in _named_graphs(data):
         named = isinstance(data, Dataset) and g.identifier != DATASET_DEFAULT_GRAPH_ID and not union
         gname = ox.NamedNode(str(g.identifier)) if named else ox.DefaultGraph()
         gkey = str(g.identifier) if named else ""
         for s, p, o in g:
-            q = ox.Quad(conv(s), conv(p), conv(o), gname)  # type: ignore[arg-type]
+            q = ox.Quad(conv(s), conv(p), conv(o), gname)  # type: ignore[arg-type]  # a literal subject or predicate: to_ox raises first
             rows[(gkey, str(q.subject), str(q.predicate), str(q.object))] = q
     return [rows[k] for k in sorted(rows)]
 
@@ -79,7 +84,9 @@ def _ox_dumps(data: Dataset | Graph, fmt: Format) -> str:
     quads = _ox_quads(data, union=fmt.kind == Kind.GRAPH)
     statements = [ox.Triple(q.subject, q.predicate, q.object) for q in quads] if fmt.kind == Kind.GRAPH else quads
     prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())} if fmt in (Format.TRIG, Format.TURTLE, Format.RDF_XML) else None
-    return ox.serialize(statements, format=fmt.oxigraph, prefixes=prefixes).decode("utf-8")
+    out = ox.serialize(statements, format=fmt.oxigraph, prefixes=prefixes)
+    assert out is not None  # no output file given: the bytes are returned
+    return out.decode("utf-8")
 
 
 def _sort_json(obj: object) -> object:
@@ -111,9 +118,10 @@ def dumps(data: Dataset | Graph, format: str | Format) -> str:
         return _ox_dumps(data, fmt)
     src: Graph
     if isinstance(data, Dataset):
-        src = _bind(Dataset())
+        ds = Dataset()
+        src = _bind(ds)
         for g in _named_graphs(data):
-            target = src.graph(g.identifier)
+            target = ds.graph(g.identifier)
             for t in g:
                 target.add(t)
     else:

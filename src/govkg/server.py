@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from socketserver import ThreadingMixIn
+from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server as _wsgi_make_server
 
@@ -134,7 +135,7 @@ class SparqlApp:
         self._page = _render_page(view_html is not None)
 
     # ------------------------------------------------------------------ WSGI entry
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = environ.get("PATH_INFO", "/") or "/"
         try:
@@ -165,7 +166,7 @@ class SparqlApp:
             raise _Response(405, f"method {method} not allowed here")
 
     @staticmethod
-    def _preflight(environ: dict) -> list[tuple[str, str]]:
+    def _preflight(environ: dict[str, Any]) -> list[tuple[str, str]]:
         asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")
         return [
             ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
@@ -175,7 +176,7 @@ class SparqlApp:
 
     @staticmethod
     def _send(
-        start_response: Callable,
+        start_response: Callable[..., Any],
         status: int,
         body: bytes,
         content_type: str | None,
@@ -190,7 +191,7 @@ class SparqlApp:
         return [body]
 
     # ------------------------------------------------------------------ protocol
-    def _params(self, environ: dict, method: str) -> tuple[dict[str, list[str]], str | None]:
+    def _params(self, environ: dict[str, Any], method: str) -> tuple[dict[str, list[str]], str | None]:
         """Request parameters and, for a direct POST, the query text."""
         params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if method != "POST":
@@ -221,7 +222,7 @@ class SparqlApp:
             "or application/sparql-query",
         )
 
-    def _sparql(self, environ: dict, start_response: Callable, method: str) -> list[bytes]:
+    def _sparql(self, environ: dict[str, Any], start_response: Callable[..., Any], method: str) -> list[bytes]:
         params, direct = self._params(environ, method)
         if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
             raise _Response(403, _READ_ONLY)

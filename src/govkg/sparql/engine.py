@@ -6,11 +6,12 @@ import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Identifier
+from rdflib.query import ResultRow
+from rdflib.term import Identifier, Node
 
 from ..errors import QueryError, QuerySyntaxError
 from .binding import _as_iri, bind_values, to_term
@@ -99,11 +100,11 @@ def _ox_query(
         raise QueryError(f"query failed: {exc}") from None
 
 
-def _plain(t: Identifier | None) -> Identifier | None:
+def _plain(t: Node | None) -> Identifier | None:
     """xsd:string-typed literals as plain literals (rdflib treats them as different terms)."""
     if isinstance(t, Literal) and t.datatype is not None and str(t.datatype) == _XSD_STRING:
         return Literal(str(t))
-    return t
+    return t if isinstance(t, Identifier) else None
 
 
 def _collect(
@@ -187,10 +188,10 @@ def execute(
             return Result(["ASK"], [], "ask", bool(answer.askAnswer))
         if answer.type == "SELECT":
             columns, kind = [str(v) for v in answer.vars or []], "select"
-            rows = (tuple(_plain(v) for v in r) for r in answer)  # type: ignore[union-attr]
+            rows = (tuple(_plain(v) for v in r) for r in cast("Iterable[ResultRow]", answer))
         else:
             columns, kind = list(_TRIPLE_COLUMNS), "graph"
-            rows = iter(answer.graph if answer.graph is not None else ())
+            rows = (tuple(_plain(v) for v in t) for t in (answer.graph if answer.graph is not None else ()))
         errors, message = (Exception,), "SPARQL error"
     collected, truncated = _collect(rows, limit, cancel, errors, message)
     return Result(columns, collected, kind, truncated=truncated)

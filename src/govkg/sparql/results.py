@@ -73,7 +73,8 @@ class Result:
         for prefix, ns in DISPLAY_PREFIXES.items():
             g.bind(prefix, ns, override=True, replace=True)
         for s, p, o in self.rows:
-            g.add((s, p, o))
+            if s is not None and p is not None and o is not None:
+                g.add((s, p, o))
         return g
 
 
@@ -163,6 +164,7 @@ def _json_term(t: Identifier) -> dict[str, str]:
         return {"type": "uri", "value": str(t)}
     if isinstance(t, BNode):
         return {"type": "bnode", "value": str(t)}
+    assert isinstance(t, Literal)
     d = {"type": "literal", "value": str(t)}
     if t.language:
         d["xml:lang"] = t.language
@@ -199,6 +201,8 @@ def results_xml(result: Result) -> str:
                 v = f"<uri>{_xml_escape(str(t))}</uri>"
             elif isinstance(t, BNode):
                 v = f"<bnode>{_xml_escape(str(t))}</bnode>"
+            elif not isinstance(t, Literal):
+                raise QueryError(f"cannot write {t!r} in SPARQL results")
             elif t.language:
                 v = f'<literal xml:lang="{_xml_escape(t.language)}">{_xml_escape(_xml_text(str(t)))}</literal>'
             elif t.datatype is not None and str(t.datatype) != _XSD + "string":
@@ -261,11 +265,11 @@ def format_result(result: Result, fmt: str | Format = "table") -> str:
 # --------------------------------------------------------------------------- DataFrames
 
 
-def _py(t: Identifier | None) -> tuple[str, object]:
+def _py(t: Identifier | None) -> tuple[str, Any]:
     """(category, value) for a DataFrame cell."""
     if t is None:
         return ("none", None)
-    if isinstance(t, (URIRef, BNode)):
+    if not isinstance(t, Literal):
         return ("str", str(t))
     dt = str(t.datatype) if t.datatype is not None else ""
     lex = str(t)
