@@ -346,9 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     print("-" * len(head))
     for nq in list_queries():
         p = params.get(nq.name, {})
-        t_big, rows_big, _ = _time(lambda: run_query(big, nq, **p), args.repeat, args.budget)
-        t_sub, rows_sub, _ = _time(lambda: run_query(small_ox, nq, **p), args.repeat, args.budget)
-        t_rd, rows_rd, runs = _time(lambda: run_query(ds, nq, engine="rdflib", **p), min(args.repeat, 3), args.budget)
+        t_big, rows_big, _ = _time(lambda: run_query(big, nq, p), args.repeat, args.budget)
+        t_sub, rows_sub, _ = _time(lambda: run_query(small_ox, nq, p), args.repeat, args.budget)
+        t_rd, rows_rd, runs = _time(lambda: run_query(ds, nq, p, engine="rdflib"), min(args.repeat, 3), args.budget)
         flag = "" if rows_rd == rows_sub else " (row counts differ!)"
         print(f"{nq.name:28} {t_big:11.4f} {rows_big:7d} {t_sub:10.4f} {t_rd:14.4f} {rows_rd:6d} "
               f"{t_rd / max(t_sub, 1e-6):8.0f}x{flag}")

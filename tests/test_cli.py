@@ -23,7 +23,7 @@ def runner():
 
 def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name, command in cli.commands.items():
+    for name in cli.commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert "Example:" in result.output, name
@@ -127,3 +127,17 @@ def test_build_into_a_file_is_one_line(runner, tmp_path):
     f.write_text("x", encoding="utf-8")
     result = runner.invoke(cli, ["build", str(bundled_report()), "-o", str(f)])
     assert result.exit_code == 1 and "is a file" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("param", ["limit=2", "engine=rdflib", "fmt=csv", "source=x"])
+def test_query_parameter_named_like_an_option_is_a_parameter(runner, tmp_path, param):
+    """``-p limit=2`` / ``-p engine=rdflib`` once reached run_query's keyword options and gave a traceback."""
+    runner.invoke(cli, ["build", "-o", str(tmp_path), "--no-view"])
+    result = runner.invoke(cli, ["query", "honours", "-g", str(tmp_path), "-p", param])
+    name = param.partition("=")[0]
+    assert result.exit_code == 1, result.output
+    assert f"has no parameter(s) {name}" in result.stderr and "Traceback" not in result.output
+    sparql = f"SELECT ?{name} WHERE {{ }}"
+    result = runner.invoke(cli, ["query", "-", "-g", str(tmp_path), "-p", param, "--format", "csv"], input=sparql)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [name, param.partition("=")[2]]

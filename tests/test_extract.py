@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import scoring
 from govkg.export import extraction_records
 from govkg.extract import extract
 from govkg.pipeline import bundled_report
 from govkg.reader import read_report
-
-import scoring
 
 HERE = Path(__file__).parent
 ANNOTATIONS = HERE / "annotations"
@@ -222,7 +221,7 @@ def test_leading_group_and_company():
 
 
 def test_report_without_header_still_works():
-    ex = extract(read_report("葵涌司法所被授予“全国公共法律服务工作先进集体”荣誉称号。".encode("utf-8"), name="bare.txt"))
+    ex = extract(read_report("葵涌司法所被授予“全国公共法律服务工作先进集体”荣誉称号。".encode(), name="bare.txt"))
     assert any(e.type == "Honour" for e in ex.entities.values())
     assert ex.conferrals
 
@@ -325,7 +324,7 @@ def test_the_garbage_collector_is_paused_only_during_extraction(monkeypatch):
     import gc
 
     gx = __import__("sys").modules["govkg.extract"]
-    doc = read_report("葵涌司法所被授予“全国公共法律服务工作先进集体”荣誉称号。".encode("utf-8"))
+    doc = read_report("葵涌司法所被授予“全国公共法律服务工作先进集体”荣誉称号。".encode())
     seen = []
     real = gx._publisher
     monkeypatch.setattr(gx, "_publisher", lambda ctx: (seen.append(gc.isenabled()), real(ctx)))

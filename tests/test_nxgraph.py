@@ -6,11 +6,11 @@ import json
 
 import networkx as nx
 import pytest
-from test_triples import TEXT, make_extraction
 
 from govkg import iri as I
 from govkg.nxgraph import sentence_around, to_networkx, write_graphml
 from govkg.triples import extraction_to_dataset
+from test_triples import TEXT, make_extraction
 
 ORG = str(I.ID["org/440300/da-peng-xin-qu/kui-chong-jie-dao/si-fa-suo"])
 

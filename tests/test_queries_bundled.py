@@ -18,7 +18,7 @@ def store():
 
 
 def rows(store, name, **params):
-    r = run_query(store, name, **params)
+    r = run_query(store, name, params)
     return [{c: (None if v is None else str(v)) for c, v in zip(r.columns, row)} for row in r.rows]
 
 

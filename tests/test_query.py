@@ -113,8 +113,8 @@ def test_named_queries_have_questions_and_valid_params():
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 def test_named_query_same_rows_on_oxigraph_and_rdflib(name, store, ds):
     params = REQUIRED.get(name, {})
-    a = run_query(store, name, **params)
-    b = run_query(ds, name, engine="rdflib", **params)
+    a = run_query(store, name, params)
+    b = run_query(ds, name, params, engine="rdflib")
     assert a.columns == b.columns
     assert a.rows, f"{name} returned nothing on the fixture"
     assert _rows(a) == _rows(b)
@@ -137,8 +137,8 @@ def test_named_query_same_rows_on_oxigraph_and_rdflib(name, store, ds):
     ],
 )
 def test_parameterised_queries_agree(name, params, store, ds):
-    a = run_query(store, name, **params)
-    b = run_query(ds, name, engine="rdflib", **params)
+    a = run_query(store, name, params)
+    b = run_query(ds, name, params, engine="rdflib")
     assert a.rows
     assert _rows(a) == _rows(b)
 
@@ -150,14 +150,14 @@ def test_organisations(store):
     assert ("北岭司法所", "jurisdiction", "北岭街道") in rel
     assert ("东岭新区政法办公室", "memberOf", "平安东岭建设领导小组") in rel
     assert ("平安东岭建设领导小组", None, None) in rel
-    one = _dicts(run_query(store, "organisations", organisation="北岭司法所"))
+    one = _dicts(run_query(store, "organisations", {"organisation": "北岭司法所"}))
     assert {r["name"] for r in one} == {"北岭司法所"}
 
 
 def test_communities_by_subdistrict(store):
     rows = {(r["subdistrictName"], r["communityName"], r["reports"]) for r in _dicts(run_query(store, "communities-by-subdistrict"))}
     assert rows == {("东岭街道", "南湾社区", "2"), ("东岭街道", "石桥社区", "1"), ("北岭街道", "河口社区", "0")}
-    only = _dicts(run_query(store, "communities-by-subdistrict", subdistrict="北岭街道"))
+    only = _dicts(run_query(store, "communities-by-subdistrict", {"subdistrict": "北岭街道"}))
     assert [r["communityName"] for r in only] == ["河口社区"]
 
 
@@ -170,9 +170,9 @@ def test_honours_by_level_and_year(store):
         ("national", "2020", "全国法律援助先进个人", "李明", "Person"),
         ("provincial", "2020", "民主法治示范社区", "南湾社区", "Community"),
     }
-    assert len(run_query(store, "honours", level="national")) == 3
-    assert _col(run_query(store, "honours", year=2021), "recipientName") == ["南湾社区"]
-    assert _col(run_query(store, "honours", level="provincial"), "document") == [DOC_A]
+    assert len(run_query(store, "honours", {"level": "national"})) == 3
+    assert _col(run_query(store, "honours", {"year": 2021}), "recipientName") == ["南湾社区"]
+    assert _col(run_query(store, "honours", {"level": "provincial"}), "document") == [DOC_A]
 
 
 def test_programme_pilot_areas(store):
@@ -191,7 +191,7 @@ def test_indicators_with_unit_and_qualifier(store):
         ("走访房屋", "20000", "间次", "approx", "2021", "东岭新区"),
         ("锦旗", "80", "份", "more-than", "2020", "东岭新区政法办公室"),
     }
-    assert _col(run_query(store, "indicators", about="东岭新区政法办公室"), "asStated") == ["80余份"]
+    assert _col(run_query(store, "indicators", {"about": "东岭新区政法办公室"}), "asStated") == ["80余份"]
 
 
 def test_rankings(store):
@@ -204,11 +204,11 @@ def test_rankings(store):
 def test_plan_items_and_references(store):
     rows = {(r["position"], r["relation"], r["targetName"]) for r in _dicts(run_query(store, "plan-items"))}
     assert rows == {("1", "initiative", "一核同心圆"), ("1", "references", "中国共产党政法工作条例"), ("2", None, None)}
-    assert len(run_query(store, "plan-items", year=2022)) == 0
+    assert len(run_query(store, "plan-items", {"year": 2022})) == 0
 
 
 def test_provenance_returns_source_sentences(store, ds):
-    res = run_query(store, "provenance", entity="北岭司法所")
+    res = run_query(store, "provenance", {"entity": "北岭司法所"})
     rows = _dicts(res)
     conf = [r for r in rows if r["factType"] == "AwardConferral"]
     assert len(conf) == 1 and conf[0]["role"] == "recipient"
@@ -219,7 +219,7 @@ def test_provenance_returns_source_sentences(store, ds):
         assert str(text_a)[int(r["begin"]):int(r["end"])] == r["quote"]
         assert r["quote"] in r["sentence"] and r["sentence"] in str(text_a)
     assert {r["sentence"] for r in rows if r["factType"] == "PublicOrganisation"} >= {"二是支持北岭司法所和南湾社区开展调解。"}
-    by_iri = run_query(store, "provenance", entity=conf[0]["fact"])
+    by_iri = run_query(store, "provenance", {"entity": conf[0]["fact"]})
     assert {r["quote"] for r in _dicts(by_iri)} == {"北岭司法所被授予“全国公共法律服务工作先进集体”"}
 
 
@@ -227,12 +227,12 @@ def test_entities_in_summary_and_plan(store):
     rows = _dicts(run_query(store, "summary-and-plan"))
     assert {r["name"] for r in rows} == {"南湾社区", "北岭司法所", "一核同心圆"}
     assert all(r["document"] == DOC_A for r in rows)
-    assert _col(run_query(store, "summary-and-plan", type="Community"), "name") == ["南湾社区"]
+    assert _col(run_query(store, "summary-and-plan", {"type": "Community"}), "name") == ["南湾社区"]
 
 
 def test_everything_about_one_entity(store):
     rows = {(r["direction"], r["property"], r["valueLabel"] or r["value"])
-            for r in _dicts(run_query(store, "entity", entity="南湾社区"))}
+            for r in _dicts(run_query(store, "entity", {"entity": "南湾社区"}))}
     assert ("out", "withinArea", "东岭街道") in rows
     assert ("in", "pilotArea", "一核同心圆") in rows
     assert ("in", "recipient", "全国民主法治示范社区") in rows
@@ -267,7 +267,7 @@ def test_queries_run_on_a_dataset_built_by_triples():
     fixed = open_store(FIXTURE)
     for q in list_queries():
         params = REQUIRED.get(q.name, {})
-        assert len(run_query(live, q.name, **params)) == len(run_query(fixed, q.name, **params)), q.name
+        assert len(run_query(live, q.name, params)) == len(run_query(fixed, q.name, params)), q.name
 
 
 # ------------------------------------------------------------------ safe parameters
@@ -276,11 +276,11 @@ def test_queries_run_on_a_dataset_built_by_triples():
 @pytest.mark.parametrize("engine", ENGINES)
 def test_injection_attempt_stays_a_plain_literal(engine, store, ds):
     before = len(store), len(ds)
-    res = run_query(src(engine, store, ds), "SELECT ?s ?o WHERE { ?s ?p ?o }", engine=engine, o=EVIL)
+    res = run_query(src(engine, store, ds), "SELECT ?s ?o WHERE { ?s ?p ?o }", {"o": EVIL}, engine=engine)
     assert res.rows == []
-    res = run_query(src(engine, store, ds), "provenance", engine=engine, entity=EVIL)
+    res = run_query(src(engine, store, ds), "provenance", {"entity": EVIL}, engine=engine)
     assert res.rows == [] and "no entity is named" in res.notes[0]
-    res = run_query(src(engine, store, ds), "honours", engine=engine, level=EVIL)
+    res = run_query(src(engine, store, ds), "honours", {"level": EVIL}, engine=engine)
     assert res.rows == []
     assert (len(store), len(ds)) == before
 
@@ -291,7 +291,7 @@ def test_injection_attempt_stays_a_plain_literal(engine, store, ds):
     [EVIL, '"""', "'''", "a\\b", "\\u0022", "\\\\u0022x", "\\U0001F600", "行1\n行2\r\t", "# }", "?s", "<http://x>", "\x01"],
 )
 def test_parameter_values_round_trip_exactly(engine, value, store, ds):
-    res = run_query(src(engine, store, ds), "SELECT ?v WHERE { }", engine=engine, v=Literal(value))
+    res = run_query(src(engine, store, ds), "SELECT ?v WHERE { }", {"v": Literal(value)}, engine=engine)
     assert res.rows == [(Literal(value),)]
 
 
@@ -300,10 +300,10 @@ def test_typed_parameters_match_data(engine, store, ds):
     s = src(engine, store, ds)
     q = "PREFIX dct: <http://purl.org/dc/terms/> SELECT ?d WHERE { ?d dct:issued ?issued }"
     import datetime as dt
-    assert [r[0] for r in run_query(s, q, engine=engine, issued=dt.date(2022, 3, 1)).rows] == [URIRef(DOC_B)]
-    lang = run_query(s, "SELECT ?x WHERE { ?x ?p ?name }", engine=engine, name=Literal("南湾社区", lang="zh"))
+    assert [r[0] for r in run_query(s, q, {"issued": dt.date(2022, 3, 1)}, engine=engine).rows] == [URIRef(DOC_B)]
+    lang = run_query(s, "SELECT ?x WHERE { ?x ?p ?name }", {"name": Literal("南湾社区", lang="zh")}, engine=engine)
     assert len(lang) >= 1
-    iri = run_query(s, "SELECT ?p WHERE { ?d ?p ?o }", engine=engine, d=f"<{DOC_B}>")
+    iri = run_query(s, "SELECT ?p WHERE { ?d ?p ?o }", {"d": f"<{DOC_B}>"}, engine=engine)
     assert len(iri) > 5
 
 
@@ -349,7 +349,7 @@ def test_to_term_kinds():
 
 def test_unknown_and_missing_parameters(store):
     with pytest.raises(QueryError, match="has no parameter"):
-        run_query(store, "honours", colour="red")
+        run_query(store, "honours", {"colour": "red"})
     with pytest.raises(QueryError, match="needs parameter"):
         run_query(store, "provenance")
     with pytest.raises(QueryError, match="unknown query"):
@@ -365,7 +365,7 @@ def test_load_query_from_file_and_text(tmp_path, store):
     nq = load_query(str(f))
     assert (nq.name, nq.zh, nq.en, nq.params[0].kind) == ("mine", "几个？", "How many?", "iri")
     n_all = int(run_query(store, str(f)).rows[0][0])
-    n_label = int(run_query(store, str(f), p="http://www.w3.org/2004/02/skos/core#prefLabel").rows[0][0])
+    n_label = int(run_query(store, str(f), {"p": "http://www.w3.org/2004/02/skos/core#prefLabel"}).rows[0][0])
     assert 0 < n_label < n_all
     assert load_query("SELECT * WHERE { ?s ?p ?o }").name == "<text>"
 
@@ -402,7 +402,7 @@ def test_table_aligns_cjk_columns():
 
 
 def test_csv_tsv_json_xml_formats(store):
-    res = run_query(store, "honours", year=2021)
+    res = run_query(store, "honours", {"year": 2021})
     csv_text = format_result(res, "csv")
     assert csv_text.startswith("honourLevel,honourYear,honour,") and "\r\n" in csv_text
     assert "南湾社区" in csv_text
@@ -454,3 +454,14 @@ def test_cli_helpers():
     text = describe_queries()
     assert "provenance\n" in text and "--param entity=… (entity, required)" in text
     assert all(q.zh in text and q.en in text for q in list_queries())
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_parameters_named_like_options_are_bound(engine, store, ds):
+    """Parameters are one mapping, apart from the options: ``engine``, ``limit`` … are ordinary variables."""
+    text = "SELECT ?engine ?limit ?source ?params WHERE { }"
+    params = {"engine": "x", "limit": 2, "source": "s", "params": "p"}
+    res = run_query(src(engine, store, ds), text, params, engine=engine, limit=5)
+    assert res.rows == [(Literal("x"), Literal(2, datatype=XSD.integer), Literal("s"), Literal("p"))]
+    df = query(src(engine, store, ds), text, engine="x", limit=2, source="s", params="p")
+    assert df.to_dict("records") == [{"engine": "x", "limit": 2, "source": "s", "params": "p"}]

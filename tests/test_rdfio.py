@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from test_triples import make_extraction
 
 from govkg.rdfio import dumps, format_for, load, serialize
 from govkg.triples import extraction_to_dataset
+from test_triples import make_extraction
 
 EXTS = [".trig", ".ttl", ".nt", ".nq", ".jsonld"]
 
@@ -51,12 +51,12 @@ def test_roundtrip(tmp_path, ext):
 
 def test_stable_across_hash_seeds(tmp_path):
     code = (
-        "import sys; sys.path.insert(0, {tests!r});"
+        f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r});"
         "from test_triples import make_extraction;"
         "from govkg.triples import extraction_to_dataset; from govkg.rdfio import dumps;"
         "ds = extraction_to_dataset([make_extraction()]);"
         "sys.stdout.write(dumps(ds, 'trig') + dumps(ds, 'json-ld') + dumps(ds, 'nquads'))"
-    ).format(tests=str(Path(__file__).parent))
+    )
     outs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}

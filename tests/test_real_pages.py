@@ -17,6 +17,7 @@ ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import score_real  # noqa: E402
+
 from scoring import KINDS  # noqa: E402
 
 CORPUS = score_real.real_dir()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
-from test_triples import make_extraction
 
 from govkg import iri as I
 from govkg.errors import OntologyError
@@ -13,6 +12,7 @@ from govkg.rdfio import serialize
 from govkg.triples import extraction_to_dataset
 from govkg.validate import validate
 from govkg.vocab import GK, NIF, SCHEMA
+from test_triples import make_extraction
 
 
 @pytest.fixture()

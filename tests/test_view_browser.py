@@ -17,8 +17,9 @@ pytestmark = pytest.mark.skipif(
     not (CHROMIUM and DRIVER), reason="chromium and chromedriver from Debian are needed: bash scripts/setup-browser.sh"
 )
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service
-from test_view import EVIL, EVIL2, small_graph
+from selenium.webdriver.chrome.service import Service  # noqa: E402 - after importorskip
+
+from test_view import EVIL, EVIL2, small_graph  # noqa: E402
 
 ALLOWED = ("file:", "data:", "about:", "chrome:", "chrome-extension:", "devtools:", "blob:")
 

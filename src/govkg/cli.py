@@ -4,20 +4,36 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
 from .errors import GovKGError
+from .formats import Format, Kind
+from .sparql import ENGINES
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
 
-def _fail(exc: Exception) -> click.ClickException:
-    return click.ClickException(str(exc))
+def _message(exc: Exception) -> str:
+    """One line for an error: ``file: reason`` for OS errors, else the message."""
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return " ".join(line.strip() for line in str(exc).splitlines() if line.strip()) or type(exc).__name__
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class _Group(click.Group):
+    """The one place where library errors become ``Error: …`` on standard error and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (GovKGError, OSError, ValueError) as exc:
+            raise click.ClickException(_message(exc)) from exc
+
+
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="govkg")
 def cli() -> None:
     """govkg: turn Chinese local-government work reports into a knowledge graph.
@@ -60,14 +76,11 @@ def build(
         govkg build reports/*.txt -o out/
         govkg build reports/*.txt -o out/ -j 2      # again after adding a report: only it is read
     """
-    from .pipeline import build as run_build
+    from . import build as run_build
 
-    try:
-        result = run_build(
-            list(reports) or None, out_dir, encoding=encoding, force=force, view=not no_view, jobs=jobs, progress=progress
-        )
-    except GovKGError as exc:
-        raise _fail(exc) from exc
+    result = run_build(
+        list(reports) or None, out_dir, encoding=encoding, force=force, view=not no_view, jobs=jobs, progress=progress
+    )
     if not quiet:
         for w in result.warnings:
             click.echo(f"Warning: {w}", err=True)
@@ -93,8 +106,9 @@ def extract(reports: tuple[str, ...], fmt: str, output: str | None, encoding: st
         govkg extract report.txt
         cat report.txt | govkg extract - --format csv
     """
+    from . import bundled_report, extract_reports
+    from .atomic import write_atomic
     from .export import to_csv, to_json
-    from .pipeline import bundled_report, extract_reports, write_atomic
 
     if output and Path(output).is_dir():
         raise click.ClickException(f"{output}: is a folder; -o names the file to write")
@@ -108,10 +122,7 @@ def extract(reports: tuple[str, ...], fmt: str, output: str | None, encoding: st
     if extractions:
         text = to_json(extractions) if fmt == "json" else to_csv(extractions, delimiter="," if fmt == "csv" else "\t")
         if output:
-            try:
-                write_atomic(output, text)
-            except OSError as exc:
-                raise click.ClickException(f"{output}: cannot be written ({exc.strerror or exc})") from None
+            write_atomic(output, text)
         else:
             click.echo(text, nl=False)
     if errors:
@@ -133,18 +144,15 @@ def validate(graph: str, jobs: int | None) -> None:
         govkg validate graph/
         govkg validate graph/govkg.trig
     """
-    from .validate import validate as run_validate, validate_file
+    from . import validate as run_validate, validate_file
 
     p = Path(graph)
     if not p.exists():
         raise click.ClickException(f"{graph}: no such file; run `govkg build` first or name a graph file")
-    try:
-        if p.is_dir() or p.suffix.lower() in (".trig", ".nq"):
-            report = validate_file(p, jobs=jobs)
-        else:
-            report = run_validate(graph)
-    except GovKGError as exc:
-        raise _fail(exc) from exc
+    if p.is_dir() or p.suffix.lower() in (*Format.TRIG.suffixes, *Format.N_QUADS.suffixes):
+        report = validate_file(p, jobs=jobs)
+    else:
+        report = run_validate(graph)
     click.echo(report.text, nl=False)
     if not report.conforms:
         sys.exit(1)
@@ -156,10 +164,18 @@ def validate(graph: str, jobs: int | None) -> None:
               help="A build folder (its store is opened directly) or graph file(s) to query (default: graph/).")
 @click.option("--store", "store_dir", default=None, help="On-disk Oxigraph store folder (loaded from --graph if given).")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table", show_default=True)
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(Format.names(Kind.SELECT)), default="table", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="List the named queries with the question each answers.")
-def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
+def query(
+    name: str | None,
+    graphs: tuple[str, ...],
+    store_dir: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    engine: str,
+    list_: bool,
+) -> None:
     """Run a named query, a .rq FILE or SPARQL from standard input (-) over the graph.
 
     Parameters are bound as RDF terms, never pasted into the query text.
@@ -171,8 +187,7 @@ def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
         govkg query provenance -p entity=葵涌司法所 --format csv
         echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | govkg query -
     """
-    from .query import describe_queries, format_result, parse_param_args, run_query
-    from .store import is_build_dir, open_build, open_store
+    from . import describe_queries, format_result, open_store, parse_param_args, run_query
 
     if list_:
         click.echo(describe_queries(), nl=False)
@@ -184,16 +199,11 @@ def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
     for g in sources:
         if not Path(g).exists():
             raise click.ClickException(f"{g}: no such graph file; run `govkg build` first or pass --graph")
-    try:
-        if engine == "oxigraph" and len(sources) == 1 and store_dir is None and is_build_dir(sources[0]):
-            source = open_build(sources[0])
-        elif engine == "oxigraph":
-            source = open_store([_graph_file(g) for g in sources] or None, path=store_dir)
-        else:
-            source = _graph_file(sources[0])
-        result = run_query(source, text, engine=engine, **parse_param_args(params))
-    except GovKGError as exc:
-        raise _fail(exc) from exc
+    files = [_graph_file(g) for g in sources]
+    source: object = files[0] if len(files) == 1 else files
+    if store_dir is not None:
+        source = open_store(files or None, path=store_dir)
+    result = run_query(source, text, parse_param_args(params), engine=engine)
     for note in result.notes:
         click.echo(f"Note: {note}", err=True)
     click.echo(format_result(result, fmt), nl=False)
@@ -207,7 +217,7 @@ def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
 @click.option("-p", "--port", default=8000, show_default=True, help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, help="Per-query time limit in seconds.")
 @click.option("--row-limit", default=10000, show_default=True, help="Most rows a SELECT returns.")
-def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
+def serve(graph: str | None, store_dir: str | None, host: str, port: int, timeout: float, row_limit: int) -> None:
     """Serve GRAPH (a build folder, whose store is opened directly, or a graph file) as a read-only SPARQL 1.1
     endpoint at /sparql, with a query page at / and the view at /view.
 
@@ -216,8 +226,9 @@ def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
         govkg serve graph/ -p 8000
         curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
+    from . import open_store
     from .server import make_server
-    from .store import is_build_dir, open_build, open_store
+    from .store import is_build_dir, open_build
 
     graph = graph or (None if store_dir else _default_graph())
     if graph and not Path(graph).exists():
@@ -226,13 +237,10 @@ def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
     if graph:
         page = Path(graph) / "index.html" if Path(graph).is_dir() else Path(graph).with_name("index.html")
         view_html = page.read_text(encoding="utf-8") if page.exists() else None
-    try:
-        if graph and store_dir is None and is_build_dir(graph):
-            store = open_build(graph)
-        else:
-            store = open_store(_graph_file(graph) if graph else None, path=store_dir)
-    except GovKGError as exc:
-        raise _fail(exc) from exc
+    if graph and store_dir is None and is_build_dir(graph):
+        store = open_build(graph)
+    else:
+        store = open_store(_graph_file(graph) if graph else None, path=store_dir)
     server = make_server(store, host, port, timeout=timeout, row_limit=row_limit, view_html=view_html)
     click.echo(f"govkg SPARQL endpoint: http://{host}:{server.server_port}/sparql (Ctrl-C stops)", err=True)
     try:
@@ -257,17 +265,12 @@ def view(graph: str, output: str, focus: str | None, depth: int, title: str) -> 
         govkg view graph/govkg.trig -o graph/index.html
         govkg view --focus 葵涌司法所 --depth 2 -o kuichong.html
     """
-    from .nxgraph import to_networkx
-    from .rdfio import load
-    from .view import write_view
+    from . import load, to_networkx, write_view
 
     if not Path(graph).exists():
         raise click.ClickException(f"{graph}: no such graph file; run `govkg build` first")
-    try:
-        G = to_networkx(load(graph))
-        path = write_view(G, output, focus=focus, depth=depth, title=title)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
+    G = to_networkx(load(graph))
+    path = write_view(G, output, focus=focus, depth=depth, title=title)
     click.echo(f"wrote {path}", err=True)
 
 
@@ -280,8 +283,10 @@ def _default_graph() -> str:
 
 def _graph_file(path: str) -> str:
     """A build folder without a store stands for its govkg.trig."""
+    from .store import is_build_dir
+
     p = Path(path)
-    if p.is_dir() and (p / "govkg.trig").is_file():
+    if p.is_dir() and not is_build_dir(p) and (p / "govkg.trig").is_file():
         return str(p / "govkg.trig")
     return path
 

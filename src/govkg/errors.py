@@ -9,6 +9,7 @@ __all__ = [
     "OntologyError",
     "ValidationError",
     "QueryError",
+    "QuerySyntaxError",
 ]
 
 
@@ -34,3 +35,7 @@ class ValidationError(GovKGError):
 
 class QueryError(GovKGError):
     """A SPARQL query is unknown, malformed or was given bad parameters."""
+
+
+class QuerySyntaxError(QueryError):
+    """The SPARQL text does not parse; the message is the parser's."""

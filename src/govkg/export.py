@@ -5,18 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from .model import Extraction
+from .model import Extraction, Mention
 
 __all__ = ["extraction_records", "to_json", "to_csv"]
 
 
-def _mentions(ms) -> list[dict]:
+def _mentions(ms: Iterable[Mention]) -> list[dict[str, Any]]:
     return [{"start": m.start, "end": m.end, "quote": m.text, "resolution": m.resolution} for m in ms]
 
 
-def extraction_records(ex: Extraction) -> dict:
+def extraction_records(ex: Extraction) -> dict[str, Any]:
     """A JSON-ready dict: document metadata, then every entity and fact with its mentions."""
     doc, md = ex.document, ex.document.metadata
     return {

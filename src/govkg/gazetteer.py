@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 __all__ = [
     "Area",
@@ -138,7 +139,7 @@ class Gazetteer:
     _lock = threading.Lock()
 
     def __init__(self, areas: Iterable[Area]) -> None:
-        rows: dict[str, tuple] = {}
+        rows: dict[str, tuple[Any, ...]] = {}
         cache: dict[str, Area] = {}
         for a in areas:
             if a.key in rows:
@@ -149,7 +150,7 @@ class Gazetteer:
             cache[a.key] = a
         self._init(rows, cache)
 
-    def _init(self, rows: dict[str, tuple], cache: dict[str, Area]) -> None:
+    def _init(self, rows: dict[str, tuple[Any, ...]], cache: dict[str, Area]) -> None:
         self._rows = rows
         self._cache = cache
         self._names: dict[str, list[str]] | None = None
@@ -181,7 +182,7 @@ class Gazetteer:
         lines = gzip.decompress(blob).decode("utf-8").splitlines()
         if not lines or lines[0].split(",") != _COLUMNS:
             raise ValueError("unexpected divisions.csv.gz header")
-        rows: dict[str, tuple] = {}
+        rows: dict[str, tuple[Any, ...]] = {}
         for line in lines[1:]:
             r = tuple(line.split(","))
             if len(r) != 11:
@@ -335,7 +336,7 @@ class Gazetteer:
         rows = self._rows
         keys = [k for k in seen if level is None or rows[k][_LEVEL] == level]
 
-        def rank(k: str):
+        def rank(k: str) -> tuple[Any, ...]:
             base = (seen[k], _RANK[rows[k][_LEVEL]], k)
             if within is None:
                 return (0, 0) + base

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from functools import lru_cache
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import quote
 
 from pypinyin import Style, lazy_pinyin

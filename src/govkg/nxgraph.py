@@ -12,10 +12,11 @@ import json
 import os
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
 import networkx as nx
@@ -69,7 +70,7 @@ _DECIMAL, _BOOLEAN = str(XSD.decimal), str(XSD.boolean)
 #: A term: an IRI as a str, or a pyoxigraph Literal.
 Term = str | ox.Literal
 #: One graph's part of the projection: nodes (IRI → attributes) and edges (source, target, key, predicate, label).
-Fragment = tuple[dict[str, dict], list[tuple[str, str, str, str, str]]]
+Fragment = tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, str, str]]]
 
 
 def _local(iri: str) -> str:
@@ -195,9 +196,9 @@ def _triples(quads: Iterable[ox.Quad | ox.Triple]) -> Iterator[tuple[str, str, T
     for q in quads:
         o = q.object
         yield (
-            q.subject.value,
+            q.subject.value,  # type: ignore[union-attr]  # no RDF 1.2 triple terms in govkg graphs
             q.predicate.value,
-            o if isinstance(o, ox.Literal) else o.value,
+            o if isinstance(o, ox.Literal) else o.value,  # type: ignore[union-attr]
         )
 
 
@@ -245,7 +246,7 @@ def fragment(quads: Iterable[ox.Quad | ox.Triple] | Iterable[tuple[str, str, Ter
         v = labels.get((o, "en")) or labels.get((o, "zh")) or g.label(o, "en") or g.label(o, "zh", fallback=True)
         return v or o
 
-    nodes: dict[str, dict] = {}
+    nodes: dict[str, dict[str, Any]] = {}
     for n in sorted(typed):
         ntype = sorted(typed[n])[0]
         mention_nodes = {m for m in g.values(n, _EVIDENCE) if isinstance(m, str)} | set(g.tagged.get(n, ()))
@@ -305,7 +306,7 @@ def fragment(quads: Iterable[ox.Quad | ox.Triple] | Iterable[tuple[str, str, Ter
             hl = g.label(h, "zh", fallback=True) if isinstance(h, str) else ""
             label = f"{rl} — {hl}"
         elif ntype == "Ranking":
-            label = g.label(n, "zh") or (mentions[0]["quote"] if mentions else "")
+            label = g.label(n, "zh") or (mentions[0]["quote"] if mentions else "")  # type: ignore[assignment]
         else:
             label = g.label(n, "zh")
         nodes[n] = {
@@ -328,7 +329,7 @@ def fragment(quads: Iterable[ox.Quad | ox.Triple] | Iterable[tuple[str, str, Ter
     return nodes, edges
 
 
-def _mention_key(m: dict) -> tuple:
+def _mention_key(m: dict[str, Any]) -> tuple[Any, ...]:
     return (m["doc"], m["start"], m["end"], m["quote"], m["sentence_start"])
 
 
@@ -342,18 +343,18 @@ class NodeMerger:
 
     __slots__ = ("first", "types", "labels", "labels_en", "facts", "mentions", "documents", "years")
 
-    def __init__(self, attrs: dict) -> None:
+    def __init__(self, attrs: dict[str, Any]) -> None:
         self.first = attrs
         self.types: set[str] = set()
         self.labels: set[str] = set()
         self.labels_en: set[str] = set()
-        self.facts: set[tuple] = set()
-        self.mentions: dict[tuple, dict] = {}
+        self.facts: set[tuple[Any, ...]] = set()
+        self.mentions: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.documents: set[str] = set()
         self.years: set[int] = set()
         self.add(attrs)
 
-    def add(self, a: dict) -> None:
+    def add(self, a: dict[str, Any]) -> None:
         self.types.update(a["_types"])
         if a["_labels"][1] and a["_labels"][0]:
             self.labels.add(a["_labels"][0])
@@ -365,7 +366,7 @@ class NodeMerger:
         self.documents.update(a["documents"])
         self.years.update(a["years"])
 
-    def attrs(self) -> dict:
+    def attrs(self) -> dict[str, Any]:
         out = dict(self.first)
         types = sorted(self.types)
         out["_types"], out["type"] = types, types[0]
@@ -400,7 +401,7 @@ def merge_fragments(fragments: Iterable[Fragment]) -> nx.MultiDiGraph:
     return G
 
 
-def public_attrs(attrs: dict, is_node: object) -> dict:
+def public_attrs(attrs: dict[str, Any], is_node: Container[str]) -> dict[str, Any]:
     """The attributes of :data:`NODE_ATTRS`, facts as [label, value] pairs without those that point at nodes
     (``is_node``: anything supporting ``in``), which are edges instead."""
     out = {k: attrs[k] for k in NODE_ATTRS}
@@ -449,7 +450,7 @@ def _xml(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def node_xml(n: str, attrs: dict) -> str:
+def node_xml(n: str, attrs: dict[str, Any]) -> str:
     """The GraphML element of one node: its attributes of :data:`NODE_ATTRS`, lists as JSON strings."""
     parts = [f"    <node id={quoteattr(n)}>\n"]
     for name, _kind in _NODE_KEYS:
@@ -468,7 +469,7 @@ class GraphMLWriter:
     List attributes are JSON-encoded strings; edge ids are unique (``e0``, ``e1``, …).
     """
 
-    def __init__(self, fh) -> None:  # a binary file
+    def __init__(self, fh: IO[bytes]) -> None:  # a binary file
         self.fh = fh
         self.n_edges = 0
         head = [
@@ -485,7 +486,7 @@ class GraphMLWriter:
         head.append('  <graph edgedefault="directed">\n')
         fh.write("".join(head).encode("utf-8"))
 
-    def node(self, n: str, attrs: dict) -> None:
+    def node(self, n: str, attrs: dict[str, Any]) -> None:
         self.fh.write(node_xml(n, attrs).encode("utf-8"))
 
     def raw(self, xml: bytes) -> None:
@@ -502,7 +503,7 @@ class GraphMLWriter:
                 f'      <data key="e_predicate">{_xml(predicate)}</data>\n'
                 f'      <data key="e_label">{_xml(label)}</data>\n'
                 "    </edge>\n"
-            ).encode("utf-8")
+            ).encode()
         )
 
     def close(self) -> None:

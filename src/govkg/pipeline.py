@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .atomic import open_atomic, write_atomic
 from .errors import GovKGError, ReportError
@@ -49,6 +50,9 @@ from .reportcache import (
     work,
 )
 from .store import BuildStore
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rdflib import Dataset
 
 __all__ = [
     "bundled_report",
@@ -153,7 +157,7 @@ class BuildResult:
     def built(self) -> list[ReportOutcome]:
         return [r for r in self.reports if r.status in ("new", "reused")]
 
-    def load_dataset(self):  # -> rdflib.Dataset | None
+    def load_dataset(self) -> Dataset | None:
         """The built graph (govkg.trig) as an rdflib Dataset: handy for a few reports, costly for a corpus
         (query a corpus through its store: ``govkg.query``, ``govkg query -g FOLDER``)."""
         from .rdfio import load
@@ -180,7 +184,7 @@ def _guard(out_dir: Path, names: Iterable[str], force: bool) -> dict[str, str]:
     """Refuse to overwrite a file govkg did not write, or one edited since it wrote it."""
     manifest_path = out_dir / MANIFEST
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest: dict[str, str] = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         manifest = {}
     if force:
@@ -260,7 +264,7 @@ class _Progress:
             self.bar.close()
 
 
-def _run(tasks: list[tuple[str, bytes | str, str | None, str, str]], jobs: int, on_result: Callable[[str, dict], None],
+def _run(tasks: list[tuple[str, bytes | str, str | None, str, str]], jobs: int, on_result: Callable[[str, dict[str, Any]], None],
          progress: _Progress) -> None:
     """Build every task's report, in ``jobs`` worker processes when there is more than one report."""
     if jobs <= 1 or len(tasks) <= 1:
@@ -355,10 +359,10 @@ def build(
         result.lap("read", clock)
         # 2. extract what is new, in workers, which put each report in the cache; only heads come back,
         #    and the new graphs go into the store in batches meanwhile
-        heads: dict[str, dict] = {}
+        heads: dict[str, dict[str, Any]] = {}
         store = BuildStore(out / STORE_DIR, out / STATE_DIR, cache)
 
-        def arrived(key: str, head: dict) -> None:
+        def arrived(key: str, head: dict[str, Any]) -> None:
             heads[key] = head
             if "error" not in head:
                 store.offer(key, head)
@@ -468,13 +472,13 @@ def build(
     return result
 
 
-def _parse_nquads(text: str) -> list:
+def _parse_nquads(text: str) -> list[Any]:
     import pyoxigraph as ox
 
     return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if text else []
 
 
-def _write_trig(path: Path, cache: Cache, ordered: list[str], ref_quads: list) -> str:
+def _write_trig(path: Path, cache: Cache, ordered: list[str], ref_quads: list[Any]) -> str:
     """govkg.trig: the prefixes, each report's graph (cached, in IRI order), the reference graph."""
     import pyoxigraph as ox
 
@@ -489,12 +493,12 @@ def _write_trig(path: Path, cache: Cache, ordered: list[str], ref_quads: list) -
         for key in ordered:
             put(cache.trig(key))
         if ref_quads:
-            ref = ox.serialize(ref_quads, format=ox.RdfFormat.TRIG, prefixes=prefix_map())
+            ref = ox.serialize(ref_quads, format=ox.RdfFormat.TRIG, prefixes=prefix_map()) or b""
             put(ref[len(trig_prefixes()) :])
     return h.hexdigest()
 
 
-def _fragments(cache: Cache, ordered: list[str], ref_fragment: tuple[dict, list]) -> Iterator[tuple[dict, list]]:
+def _fragments(cache: Cache, ordered: list[str], ref_fragment: tuple[dict[str, Any], list[Any]]) -> Iterator[tuple[dict[str, Any], list[Any]]]:
     """Each report's part of the property graph (from the cache), then the reference graph's."""
     for key in ordered:
         part = cache.graph(key)
@@ -503,7 +507,7 @@ def _fragments(cache: Cache, ordered: list[str], ref_fragment: tuple[dict, list]
 
 
 def _write_graphml(
-    path: Path, cache: Cache, heads: dict[str, dict], ordered: list[str], ref_fragment: tuple[dict, list]
+    path: Path, cache: Cache, heads: dict[str, dict[str, Any]], ordered: list[str], ref_fragment: tuple[dict[str, Any], list[Any]]
 ) -> int:
     """govkg.graphml in two passes, holding only the nodes that several graphs share.
 
@@ -519,15 +523,15 @@ def _write_graphml(
         seen.update(heads[key]["nodes"])
     seen.update(ref_fragment[0].keys())
     shared: dict[str, NodeMerger] = {}
-    shared_edges: set[tuple] = set()
+    shared_edges: set[tuple[Any, ...]] = set()
 
-    def share(n: str, a: dict) -> None:
+    def share(n: str, a: dict[str, Any]) -> None:
         if n in shared:
             shared[n].add(a)
         else:
             shared[n] = NodeMerger(a)
 
-    def edges_of(edges: Iterable[tuple]) -> None:
+    def edges_of(edges: Iterable[tuple[Any, ...]]) -> None:
         for e in edges:
             s, o = e[0], e[1]
             if s not in seen or o not in seen:

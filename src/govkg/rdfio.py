@@ -5,37 +5,38 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
 
 from .atomic import write_atomic
+from .formats import RDF_KINDS, Format, Kind
 from .vocab import PREFIXES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph as ox
 
 __all__ = ["FORMATS", "format_for", "dumps", "serialize", "load"]
 
-#: File extension → rdflib format name.
-FORMATS: dict[str, str] = {
-    ".trig": "trig",
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-}
+#: File suffix → rdflib format name, from :class:`~govkg.formats.Format`.
+FORMATS: dict[str, str] = {sfx: f.rdflib for f in Format.of_kind(*RDF_KINDS) for sfx in f.suffixes}
 
 
-def format_for(path: str | os.PathLike[str], format: str | None = None) -> str:
-    """The rdflib format for ``path`` (or the explicit ``format``); ValueError if unknown."""
-    if format:
-        alias = {"ttl": "turtle", "jsonld": "json-ld", "nquads": "nquads", "nq": "nquads"}.get(format, format)
-        if alias not in set(FORMATS.values()):
-            raise ValueError(f"unknown RDF format {format!r}; use one of {sorted(set(FORMATS.values()))}")
-        return alias
-    ext = Path(path).suffix.lower()
-    if ext not in FORMATS:
-        raise ValueError(f"cannot tell the RDF format of {str(path)!r}; use one of {sorted(FORMATS)}")
-    return FORMATS[ext]
+def _format(path: str | os.PathLike[str], format: str | Format | None) -> Format:
+    return Format.from_name(format) if format else Format.from_suffix(path)
+
+
+def format_for(path: str | os.PathLike[str], format: str | Format | None = None) -> str:
+    """The rdflib format for ``path`` (or the explicit ``format``); ValueError if unknown.
+
+    Examples
+    --------
+    >>> format_for("graph/govkg.trig"), format_for("x.bin", "ttl")
+    ('trig', 'turtle')
+    """
+    return _format(path, format).rdflib
 
 
 def _bind(g: Graph) -> Graph:
@@ -51,42 +52,41 @@ def _named_graphs(data: Dataset | Graph) -> list[Graph]:
     return [data]
 
 
-def _ox_quads(data: Dataset | Graph, *, union: bool) -> list:
+def _ox_quads(data: Dataset | Graph, *, union: bool) -> list[ox.Quad]:
     """The statements of ``data`` as pyoxigraph quads in one canonical order (graph, subject, predicate,
     object, each by its N-Triples form); with ``union``, as triples of the default graph, without repeats."""
     import pyoxigraph as ox
 
     from .store import to_ox
 
-    cache: dict[object, object] = {}
+    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
-    def conv(t: object) -> object:
+    def conv(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         r = cache.get(t)
         if r is None:
-            r = cache[t] = to_ox(t)  # type: ignore[arg-type]
+            r = cache[t] = to_ox(t)
         return r
 
-    rows: dict[tuple[str, str, str, str], object] = {}
+    rows: dict[tuple[str, str, str, str], ox.Quad] = {}
     for g in _named_graphs(data):
         named = isinstance(data, Dataset) and g.identifier != DATASET_DEFAULT_GRAPH_ID and not union
         gname = ox.NamedNode(str(g.identifier)) if named else ox.DefaultGraph()
         gkey = str(g.identifier) if named else ""
         for s, p, o in g:
-            q = ox.Quad(conv(s), conv(p), conv(o), gname)  # type: ignore[arg-type]
+            q = ox.Quad(conv(s), conv(p), conv(o), gname)  # type: ignore[arg-type]  # a literal subject or predicate: to_ox raises first
             rows[(gkey, str(q.subject), str(q.predicate), str(q.object))] = q
     return [rows[k] for k in sorted(rows)]
 
 
-def _ox_dumps(data: Dataset | Graph, fmt: str, *, union: bool) -> str:
+def _ox_dumps(data: Dataset | Graph, fmt: Format) -> str:
     import pyoxigraph as ox
 
-    formats = {"trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
-               "nquads": ox.RdfFormat.N_QUADS}
-    quads = _ox_quads(data, union=union)
-    if fmt in ("turtle", "nt"):
-        quads = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())} if fmt in ("trig", "turtle") else None
-    return ox.serialize(quads, format=formats[fmt], prefixes=prefixes).decode("utf-8")
+    quads = _ox_quads(data, union=fmt.kind == Kind.GRAPH)
+    statements = [ox.Triple(q.subject, q.predicate, q.object) for q in quads] if fmt.kind == Kind.GRAPH else quads
+    prefixes = {k: str(v) for k, v in sorted(PREFIXES.items())} if fmt in (Format.TRIG, Format.TURTLE, Format.RDF_XML) else None
+    out = ox.serialize(statements, format=fmt.oxigraph, prefixes=prefixes)
+    assert out is not None  # no output file given: the bytes are returned
+    return out.decode("utf-8")
 
 
 def _sort_json(obj: object) -> object:
@@ -98,33 +98,39 @@ def _sort_json(obj: object) -> object:
     return obj
 
 
-def dumps(data: Dataset | Graph, format: str) -> str:
+def dumps(data: Dataset | Graph, format: str | Format) -> str:
     """Serialise deterministically: sorted statements, fixed prefixes, no timestamps.
 
-    ``turtle`` and ``nt`` write the union of all graphs; ``trig``/``nquads``/``json-ld`` keep the named graphs.
-    The first four are written by pyoxigraph (time linear in the size of the graph; every character escaped as
+    ``format`` is a :class:`~govkg.formats.Format` or its name. Graph formats (``turtle``, ``nt``, ``rdfxml``)
+    write the union of all graphs; dataset formats (``trig``, ``nquads``, ``jsonld``) keep the named graphs.
+    All but JSON-LD are written by pyoxigraph (time linear in the size of the graph; every character escaped as
     the format requires).
+
+    Examples
+    --------
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> g = Graph(); _ = g.add((URIRef("http://e/司法所"), URIRef("http://e/name"), Literal("葵涌")))
+    >>> print(dumps(g, "nt"), end="")
+    <http://e/司法所> <http://e/name> "葵涌" .
     """
-    if format in ("turtle", "nt"):
-        return _ox_dumps(data, format, union=True)
-    if format in ("trig", "nquads"):
-        return _ox_dumps(data, format, union=False)
-    if format == "json-ld":
-        src: Graph
-        if isinstance(data, Dataset):
-            src = _bind(Dataset())
-            for g in _named_graphs(data):
-                target = src.graph(g.identifier)
-                for t in g:
-                    target.add(t)
-        else:
-            src = data
-        raw = json.loads(src.serialize(format="json-ld"))
-        return json.dumps(_sort_json(raw), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    raise ValueError(f"unknown RDF format {format!r}")
+    fmt = Format.from_name(format)
+    if fmt != Format.JSON_LD:
+        return _ox_dumps(data, fmt)
+    src: Graph
+    if isinstance(data, Dataset):
+        ds = Dataset()
+        src = _bind(ds)
+        for g in _named_graphs(data):
+            target = ds.graph(g.identifier)
+            for t in g:
+                target.add(t)
+    else:
+        src = data
+    raw = json.loads(src.serialize(format="json-ld"))
+    return json.dumps(_sort_json(raw), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def serialize(data: Dataset | Graph, path: str | os.PathLike[str], format: str | None = None) -> Path:
+def serialize(data: Dataset | Graph, path: str | os.PathLike[str], format: str | Format | None = None) -> Path:
     """Write ``data`` to ``path`` atomically (temp file in the same directory, then os.replace).
 
     Examples
@@ -135,10 +141,10 @@ def serialize(data: Dataset | Graph, path: str | os.PathLike[str], format: str |
     >>> serialize(Graph(), out).name
     'g.nt'
     """
-    return write_atomic(path, dumps(data, format_for(path, format)))
+    return write_atomic(path, dumps(data, _format(path, format)))
 
 
-def load(path: str | os.PathLike[str], format: str | None = None) -> Dataset:
+def load(path: str | os.PathLike[str], format: str | Format | None = None) -> Dataset:
     """Read a file into a Dataset (triple formats land in the default graph)."""
     fmt = format_for(path, format)
     ds = Dataset()

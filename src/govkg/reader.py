@@ -10,6 +10,7 @@ import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from .errors import ReportError
 from .model import Document, Metadata
@@ -390,7 +391,7 @@ class _Visible(HTMLParser):
         self._open_comment: tuple[str, int] | None = None  # see parse_comment
         self._open_sections: dict[str, tuple[str, int]] = {}  # see parse_marked_section
 
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         """html.parser's, remembering where no comment end follows: once ``<!--`` at ``i`` has none after it,
         no later ``<!--`` has one (html.parser looks through the rest of the page for each: quadratic)."""
         raw = self.rawdata
@@ -402,11 +403,11 @@ class _Visible(HTMLParser):
             self._open_comment = (raw, i)
         return k
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         """html.parser's, remembering where no end of a marked section of each kind follows (``]]>`` after
         ``<![CDATA[``, ``]>`` after ``<![if …``), for the same reason as :meth:`parse_comment`."""
         raw = self.rawdata
-        name, _j = self._scan_name(i + 3, i)
+        name, _j = self._scan_name(i + 3, i)  # type: ignore[attr-defined]  # _markupbase's, not in typeshed
         kind = "ms" if name in ("if", "else", "endif") else "sgml" if name in ("temp", "cdata", "ignore", "include", "rcdata") else None
         if kind is None:
             return super().parse_marked_section(i, report)
@@ -692,7 +693,7 @@ def parse_header(text: str, *, name: str = "<text>") -> tuple[Metadata, list[str
         if not value or not attr or attr in values:
             continue
         values[attr] = (value, base + raw.index(value))
-    fields: dict[str, object] = {}
+    fields: dict[str, Any] = {}
     spans: list[tuple[str, int, int]] = []
     for attr, (value, start) in values.items():
         if attr in ("created", "issued"):

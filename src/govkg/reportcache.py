@@ -12,6 +12,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import GovKGError
 from .model import Extraction
@@ -53,7 +54,7 @@ def content_key(data: bytes, encoding: str | None) -> str:
     return h.hexdigest()
 
 
-def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[dict, bytes, bytes]:
+def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[dict[str, Any], bytes, bytes]:
     """Everything a build needs of one report, made from its bytes alone: ``(head, graph, trig)``.
 
     ``trig`` is the report's named graph as TriG without prefix lines (they are the same for every report:
@@ -79,7 +80,7 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the other reports of a corpus
         msg = f"{name}: internal error while reading the report ({type(exc).__name__}: {exc}); please report it with the file"
         return {"error": msg, "name": name}, b"", b""
-    trig = ox.serialize(rdf.quads, format=ox.RdfFormat.TRIG, prefixes=prefix_map())
+    trig = ox.serialize(rdf.quads, format=ox.RdfFormat.TRIG, prefixes=prefix_map()) or b""
     head = trig_prefixes()
     if not trig.startswith(head):  # pragma: no cover - pyoxigraph writes every prefix given, first
         raise GovKGError("unexpected TriG prefix block from pyoxigraph")
@@ -101,7 +102,7 @@ def build_report(data: bytes, name: str, encoding: str | None = None) -> tuple[d
     return meta, graph, trig[len(head) :]
 
 
-def _graph_part(nodes: dict[str, dict], edges: list) -> bytes:
+def _graph_part(nodes: dict[str, dict[str, Any]], edges: list[Any]) -> bytes:
     """A report's part of the property graph, laid out so that assembling GraphML reads little.
 
     One line of JSON, ``{"nodes": [[iri, element start, element end, attributes end, [IRIs its facts
@@ -112,7 +113,9 @@ def _graph_part(nodes: dict[str, dict], edges: list) -> bytes:
     """
     from .nxgraph import node_xml, public_attrs
 
-    index, blob, at = [], [], 0
+    index: list[list[Any]] = []
+    blob: list[bytes] = []
+    at = 0
     for n in sorted(nodes):
         a = nodes[n]
         xml = node_xml(n, public_attrs(a, ())).encode("utf-8")
@@ -134,11 +137,12 @@ class GraphPart:
         head = json.loads(data[:cut])
         self.nodes, self.edges, self.blob = head["nodes"], [tuple(e) for e in head["edges"]], memoryview(data)[cut + 1 :]
 
-    def element(self, row: list) -> bytes:
+    def element(self, row: list[Any]) -> bytes:
         return bytes(self.blob[row[1] : row[2]])
 
-    def attrs(self, row: list) -> dict:
-        return json.loads(bytes(self.blob[row[2] : row[3]]))
+    def attrs(self, row: list[Any]) -> dict[str, Any]:
+        attrs: dict[str, Any] = json.loads(bytes(self.blob[row[2] : row[3]]))
+        return attrs
 
 
 @lru_cache(maxsize=1)
@@ -153,10 +157,10 @@ def trig_prefixes() -> bytes:
     """The prefix lines at the head of govkg.trig (and of every report's TriG as pyoxigraph writes it)."""
     import pyoxigraph as ox
 
-    return ox.serialize([], format=ox.RdfFormat.TRIG, prefixes=prefix_map())
+    return ox.serialize([], format=ox.RdfFormat.TRIG, prefixes=prefix_map()) or b""
 
 
-def work(task: tuple[str, bytes | str, str | None, str, str]) -> tuple[str, dict]:
+def work(task: tuple[str, bytes | str, str | None, str, str]) -> tuple[str, dict[str, Any]]:
     """In a worker: build one report and put it in the cache; only the small head goes back.
 
     The report comes as its bytes (standard input) or as its path, read again here, so that the main process
@@ -193,14 +197,15 @@ class Cache:
     def has(self, key: str) -> bool:
         return self._path(key, ".json").is_file()
 
-    def put(self, key: str, head: dict, graph: bytes, trig: bytes) -> None:
+    def put(self, key: str, head: dict[str, Any], graph: bytes, trig: bytes) -> None:
         self._path(key, "").parent.mkdir(parents=True, exist_ok=True)
         _write_replace(self._path(key, ".trig"), trig)
         _write_replace(self._path(key, ".graph"), graph)
         _write_replace(self._path(key, ".json"), json.dumps(head, ensure_ascii=False).encode("utf-8"))
 
-    def head(self, key: str) -> dict:
-        return json.loads(self._path(key, ".json").read_bytes())
+    def head(self, key: str) -> dict[str, Any]:
+        head: dict[str, Any] = json.loads(self._path(key, ".json").read_bytes())
+        return head
 
     def graph(self, key: str) -> GraphPart:
         """The report's part of the property graph (see :func:`_graph_part`)."""

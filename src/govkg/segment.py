@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .model import Metadata, Section
@@ -441,7 +441,18 @@ def _kind(style: str) -> str:
     return _KIND.get(style, "item")
 
 
-def _inline_items(text, s, e, mk, stack, close, open_, out, part, year) -> None:
+def _inline_items(
+    text: str,
+    s: int,
+    e: int,
+    mk: tuple[str, int | None, int] | None,
+    stack: list[_Node],
+    close: Callable[[_Node, int], None],
+    open_: Callable[[str, int, int | None, str], _Node],
+    out: list[Section],
+    part: str,
+    year: int | None,
+) -> None:
     """一是…二是… inside a line: siblings of a line-level 一是 item, or items of the paragraph itself."""
     matches = list(_INLINE.finditer(text, s, e))  # the item starts at m.start(1)
     if not matches:

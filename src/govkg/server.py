@@ -9,12 +9,14 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from socketserver import ThreadingMixIn
+from typing import Any
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server as _wsgi_make_server
 
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .formats import Format, Kind
 from .query import (
     QuerySyntaxError,
     Result,
@@ -32,49 +34,15 @@ __all__ = ["make_app", "make_server", "serve", "SparqlApp"]
 _LOG = logging.getLogger("govkg.server")
 _PAGE = Path(__file__).resolve().parent / "data" / "server" / "index.html"
 
-_SELECT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-_GRAPH_TYPES = {"turtle": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
-_ACCEPT_SELECT = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "text/javascript": "json",
-    "application/javascript": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-_ACCEPT_GRAPH = {
-    "text/turtle": "turtle",
-    "application/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "text/n3": "turtle",
-    "text/rdf+n3": "turtle",
-    "application/n3": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/ld+json": "jsonld",
-    "application/x-json+ld": "jsonld",
-    "application/json": "jsonld",
-}
-_FORMAT_SELECT = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
-_FORMAT_GRAPH = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "n3": "turtle",
-    "nt": "nt",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-}
+# format name → media type, Accept media type → name, ?format= name → name; all from govkg.formats
+_SELECT = [f for f in Format.of_kind(Kind.SELECT) if f is not Format.TABLE]
+_GRAPH = [Format.TURTLE, Format.N_TRIPLES, Format.JSON_LD]
+_SELECT_TYPES = {f.value: f.media_type for f in _SELECT}
+_GRAPH_TYPES = {f.value: f.media_type for f in _GRAPH}
+_ACCEPT_SELECT = {m: f.value for f in _SELECT for m in f.media_types}
+_ACCEPT_GRAPH = {m: f.value for f in _GRAPH for m in f.media_types}
+_FORMAT_SELECT = {a: f.value for f in _SELECT for a in f.aliases}
+_FORMAT_GRAPH = {a: f.value for f in _GRAPH for a in f.aliases}
 _CORS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "X-Govkg-Truncated, X-Govkg-Note"),
@@ -167,7 +135,7 @@ class SparqlApp:
         self._page = _render_page(view_html is not None)
 
     # ------------------------------------------------------------------ WSGI entry
-    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = environ.get("PATH_INFO", "/") or "/"
         try:
@@ -188,7 +156,7 @@ class SparqlApp:
         except _Response as r:
             extra = [("Allow", "GET, POST, OPTIONS")] if r.status == 405 else []
             return self._send(start_response, r.status, (r.message + "\n").encode("utf-8"), "text/plain; charset=utf-8", extra)
-        except Exception:  # pragma: no cover - last resort, logged
+        except Exception:  # noqa: BLE001  # pragma: no cover - last resort, logged
             _LOG.exception("internal error")
             return self._send(start_response, 500, b"internal server error\n", "text/plain; charset=utf-8")
 
@@ -198,7 +166,7 @@ class SparqlApp:
             raise _Response(405, f"method {method} not allowed here")
 
     @staticmethod
-    def _preflight(environ: dict) -> list[tuple[str, str]]:
+    def _preflight(environ: dict[str, Any]) -> list[tuple[str, str]]:
         asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")
         return [
             ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
@@ -208,7 +176,7 @@ class SparqlApp:
 
     @staticmethod
     def _send(
-        start_response: Callable,
+        start_response: Callable[..., Any],
         status: int,
         body: bytes,
         content_type: str | None,
@@ -223,7 +191,7 @@ class SparqlApp:
         return [body]
 
     # ------------------------------------------------------------------ protocol
-    def _params(self, environ: dict, method: str) -> tuple[dict[str, list[str]], str | None]:
+    def _params(self, environ: dict[str, Any], method: str) -> tuple[dict[str, list[str]], str | None]:
         """Request parameters and, for a direct POST, the query text."""
         params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if method != "POST":
@@ -254,7 +222,7 @@ class SparqlApp:
             "or application/sparql-query",
         )
 
-    def _sparql(self, environ: dict, start_response: Callable, method: str) -> list[bytes]:
+    def _sparql(self, environ: dict[str, Any], start_response: Callable[..., Any], method: str) -> list[bytes]:
         params, direct = self._params(environ, method)
         if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
             raise _Response(403, _READ_ONLY)

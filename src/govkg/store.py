@@ -9,18 +9,19 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import Identifier
+from rdflib.term import Identifier, Node
 
 from .atomic import write_atomic
 from .errors import QueryError
+from .formats import Format
 from .reportcache import Cache, code_fingerprint, prefix_map, trig_prefixes
 
 __all__ = [
-    "RDF_FORMATS",
     "open_store",
     "add_to_store",
     "is_store_dir",
@@ -34,23 +35,11 @@ __all__ = [
     "BuildStore",
 ]
 
-#: File extension → pyoxigraph format (TriG, Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML).
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    ".trig": ox.RdfFormat.TRIG,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
-
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def to_ox(term: Identifier, _cache: dict | None = None) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as a pyoxigraph term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -93,9 +82,9 @@ def _graph_name(ident: Identifier) -> ox.NamedNode | ox.BlankNode | ox.DefaultGr
 
 def _quads(data: Graph) -> Iterator[ox.Quad]:
     """Every statement of ``data`` as a pyoxigraph quad, named graphs kept."""
-    cache: dict[Identifier, object] = {}
+    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
-    def conv(t: Identifier) -> object:
+    def conv(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         o = cache.get(t)
         if o is None:
             o = to_ox(t)
@@ -107,10 +96,10 @@ def _quads(data: Graph) -> Iterator[ox.Quad]:
         for g in data.graphs():
             gname = _graph_name(g.identifier)
             for s, p, o in g:
-                yield ox.Quad(conv(s), conv(p), conv(o), gname)
+                yield ox.Quad(conv(s), conv(p), conv(o), gname)  # type: ignore[arg-type]  # RDF: no literal subjects
     else:
         for s, p, o in data:
-            yield ox.Quad(conv(s), conv(p), conv(o), ox.DefaultGraph())
+            yield ox.Quad(conv(s), conv(p), conv(o), ox.DefaultGraph())  # type: ignore[arg-type]  # as above
 
 
 def is_store_dir(path: str | os.PathLike[str]) -> bool:
@@ -177,7 +166,7 @@ def add_to_store(store: ox.Store, source: object, *, format: str | None = None) 
         if format is None:
             raise QueryError("give the format of RDF bytes or streams")
         try:
-            store.load(source, _format(Path("x"), format))
+            store.load(cast("bytes | IO[bytes]", source), _format(Path("x"), format))
         except SyntaxError as exc:
             raise QueryError(f"cannot parse RDF input: {exc}") from None
     else:
@@ -186,28 +175,10 @@ def add_to_store(store: ox.Store, source: object, *, format: str | None = None) 
 
 
 def _format(path: Path, format: str | None) -> ox.RdfFormat:
-    if format:
-        names = {
-            "trig": ".trig",
-            "turtle": ".ttl",
-            "ttl": ".ttl",
-            "nquads": ".nq",
-            "nq": ".nq",
-            "nt": ".nt",
-            "ntriples": ".nt",
-            "n-triples": ".nt",
-            "json-ld": ".jsonld",
-            "jsonld": ".jsonld",
-            "xml": ".rdf",
-        }
-        ext = names.get(format.lower())
-        if ext is None:
-            raise QueryError(f"unknown RDF format {format!r}; use one of {sorted(names)}")
-        return RDF_FORMATS[ext]
-    ext = path.suffix.lower()
-    if ext not in RDF_FORMATS:
-        raise QueryError(f"cannot tell the RDF format of {str(path)!r}; use one of {sorted(RDF_FORMATS)}")
-    return RDF_FORMATS[ext]
+    try:
+        return (Format.from_name(format) if format else Format.from_suffix(path)).oxigraph
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
 
 
 def open_store(
@@ -291,20 +262,22 @@ def query_options(store: ox.Store) -> dict[str, object]:
 
 def _default_graph(ds: Dataset) -> Graph:
     """The default graph of a Dataset (``default_graph`` in rdflib ≥ 7.2, ``default_context`` before)."""
-    return ds.default_graph if hasattr(type(ds), "default_graph") else ds.default_context
+    graph: Graph = ds.default_graph if hasattr(type(ds), "default_graph") else ds.default_context
+    return graph
 
 
 def store_to_dataset(store: ox.Store | Iterable[ox.Quad], ds: Dataset | None = None) -> Dataset:
     """Copy a pyoxigraph Store, or any pyoxigraph quads, into an rdflib Dataset (a new one unless ``ds`` is
     given); named graphs are kept."""
     ds = Dataset() if ds is None else ds
-    cache: dict[object, Identifier | None] = {}
+    cache: dict[tuple[type, str], Identifier] = {}
 
-    def conv(t: object) -> Identifier | None:
+    def conv(t: object) -> Identifier:
         key = (type(t), str(t))
         r = cache.get(key)
         if r is None:
             r = from_ox(t)
+            assert r is not None  # only None gives None
             cache[key] = r
         return r
 
@@ -316,10 +289,9 @@ def store_to_dataset(store: ox.Store | Iterable[ox.Quad], ds: Dataset | None = N
             key = ""
         else:
             key = str(gn)
-            g = graphs.get(key)
-            if g is None:
-                g = ds.graph(from_ox(gn))
-                graphs[key] = g
+            if key not in graphs:
+                graphs[key] = ds.graph(from_ox(gn))
+            g = graphs[key]
         g.add((conv(q.subject), conv(q.predicate), conv(q.object)))
     return ds
 
@@ -364,7 +336,7 @@ class BuildStore:
         write_atomic(self.state_path, json.dumps(state, sort_keys=True))
         self.store = ox.Store(str(path))
 
-    def offer(self, key: str, head: dict) -> None:
+    def offer(self, key: str, head: dict[str, Any]) -> None:
         """A report just built (or found in the cache): load its graph unless the store has it."""
         g = head.get("graph")
         if g is None or self.had.get(g) == key or g in self.loaded:
@@ -408,7 +380,7 @@ class BuildStore:
                 Path(tmp.name).unlink(missing_ok=True)
         self.batch, self.batch_quads = [], 0
 
-    def _drop(self, graph) -> None:
+    def _drop(self, graph: ox.NamedNode) -> None:
         """Remove a named graph, and its statements from the union unless another graph states them."""
         ox = self.ox
         dg = ox.DefaultGraph()
@@ -418,7 +390,7 @@ class BuildStore:
             if not any(True for q in self.store.quads_for_pattern(s, p, o) if q.graph_name != dg):
                 self.store.remove(ox.Quad(s, p, o, dg))
 
-    def finish(self, want: dict[str, str], ref_quads: list) -> int:
+    def finish(self, want: dict[str, str], ref_quads: list[Any]) -> int:
         """Bring the store to exactly ``want`` (graph IRI → key, every one offered) and ``ref_quads``; returns
         how many graphs of earlier builds were dropped."""
         from .vocab import REFERENCE_GRAPH

@@ -19,11 +19,10 @@ from decimal import Decimal
 from operator import itemgetter
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
-from rdflib import namespace as _ns
+from rdflib import Dataset, URIRef, namespace as _ns
+from rdflib.namespace import ClosedNamespace, DefinedNamespace, Namespace
 
-from . import iri as _iri
-from . import vocab as _vocab
+from . import iri as _iri, vocab as _vocab
 from .errors import ExtractionError
 from .model import Document, Entity, Extraction, Mention, innermost_sections
 from .vocab import CHANGE, ENTITY_CLASS, LEVEL, PART, PREDICATE, PREFIXES, QUALIFIER, RANK_KIND, REFERENCE_GRAPH, RESOLUTION, SCHEME
@@ -32,13 +31,13 @@ from .vocab import CHANGE, ENTITY_CLASS, LEVEL, PART, PREDICATE, PREFIXES, QUALI
 class _Terms:
     """A namespace whose terms are plain str, each made once (rdflib makes and checks a URIRef per access)."""
 
-    def __init__(self, ns: object) -> None:
+    def __init__(self, ns: Namespace | ClosedNamespace | type[DefinedNamespace]) -> None:
         self._ns = ns
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        value = str(self._ns[name])  # type: ignore[index] - not getattr: GK.count would be str.count
+        value = str(self._ns[name])  # not getattr: GK.count would be str.count
         setattr(self, name, value)
         return value
 

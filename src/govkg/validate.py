@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDF, SH
+from rdflib.term import Node
 
 from .errors import OntologyError, ValidationError
 from .vocab import GK, NIF, ONTOLOGY_PATH, SHAPES_PATH
@@ -55,8 +56,8 @@ def _union(data: Dataset | Graph) -> Graph:
 def check_mentions(graph: Graph) -> list[tuple[str, str, str]]:
     """Mentions whose nif:anchorOf differs from ``nif:isString[begin:end]`` of their context."""
     problems: list[tuple[str, str, str]] = []
-    texts: dict[URIRef, str] = {}
-    for m in sorted(set(graph.subjects(RDF.type, GK.Mention))):
+    texts: dict[Node, str] = {}
+    for m in sorted(set(graph.subjects(RDF.type, GK.Mention)), key=str):
         ctx = graph.value(m, NIF.referenceContext)
         begin, end, quote = (graph.value(m, p) for p in (NIF.beginIndex, NIF.endIndex, NIF.anchorOf))
         if ctx is None or begin is None or end is None or quote is None:
@@ -66,7 +67,7 @@ def check_mentions(graph: Graph) -> list[tuple[str, str, str]]:
             texts[ctx] = str(s) if isinstance(s, Literal) else ""
         text = texts[ctx]
         try:
-            b, e = int(begin), int(end)
+            b, e = int(str(begin)), int(str(end))
         except (TypeError, ValueError):
             continue
         if not text:
@@ -136,19 +137,20 @@ def _graph_runs(path: Path) -> Iterator[tuple[str, bytes]]:
     import pyoxigraph as ox
 
     fmt = ox.RdfFormat.N_QUADS if path.suffix.lower() == ".nq" else ox.RdfFormat.TRIG
-    current, run = None, []
+    current: str | None = None
+    run: list[ox.Triple] = []
     try:
         for q in ox.parse(path=str(path), format=fmt):
             g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
             if g != current and run:
-                yield current or "", ox.serialize(run, format=ox.RdfFormat.N_TRIPLES)
+                yield current or "", (ox.serialize(run, format=ox.RdfFormat.N_TRIPLES) or b"")
                 run = []
             current = g
             run.append(ox.Triple(q.subject, q.predicate, q.object))
     except (SyntaxError, ValueError) as exc:
         raise ValidationError(f"cannot read graph {path}: {exc}") from None
     if run:
-        yield current or "", ox.serialize(run, format=ox.RdfFormat.N_TRIPLES)
+        yield current or "", (ox.serialize(run, format=ox.RdfFormat.N_TRIPLES) or b"")
 
 
 _REFERENCE: list[bytes] = []  # a worker's copy of the reference graph (set by _init_worker)

@@ -18,6 +18,7 @@ import os
 import re
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -122,7 +123,7 @@ def _positions(G: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def view_model(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int | None = None) -> dict:
+def view_model(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int | None = None) -> dict[str, Any]:
     """The data the page needs: nodes with their panel contents, edges, legend, documents and years.
 
     Examples
@@ -170,7 +171,7 @@ def view_model(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int | Non
     }
 
 
-def _network(model: dict):
+def _network(model: dict[str, Any]) -> Any:
     """vis-network nodes, edges and options built with pyvis."""
     from pyvis.network import Network
 
@@ -233,6 +234,13 @@ def render_html(G: nx.MultiDiGraph, *, focus: str | None = None, depth: int | No
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], page)
 
 
-def write_view(G: nx.MultiDiGraph, path: str | os.PathLike[str], **kw) -> Path:
+def write_view(
+    G: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    focus: str | None = None,
+    depth: int | None = None,
+    title: str = "govkg",
+) -> Path:
     """Render (keywords as :func:`render_html`) and write atomically; returns the path."""
-    return write_atomic(path, render_html(G, **kw))
+    return write_atomic(path, render_html(G, focus=focus, depth=depth, title=title))

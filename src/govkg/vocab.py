@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace, DefinedNamespace
 
 from .model import ENTITY_TYPES, RELATION_PREDICATES
 
@@ -232,7 +232,7 @@ EXEMPT: dict[str, str] = {
 }
 
 #: Prefixes bound on every graph govkg writes.
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "gk": Namespace(str(GK)),
     "dct": DCTERMS,
     "foaf": FOAF,

@@ -6,9 +6,8 @@ hits. Fact extractors then read those hits. Everything is rule-based, offline an
 
 from __future__ import annotations
 
-import re
-
 import gc
+import re
 from collections.abc import Callable
 from contextlib import contextmanager
 

@@ -34,7 +34,7 @@ _START = attrgetter("start")
 _END = attrgetter("end")
 
 
-def _by_start(hits: list["Hit"]) -> list["Hit"]:
+def _by_start(hits: list[Hit]) -> list[Hit]:
     """Sort ``hits`` in place by start, longest first at one start, keeping the order of equal spans.
 
     The order of ``key=lambda h: (h.start, -h.end)``, from two stable sorts whose keys are computed in C.

@@ -7,17 +7,17 @@ from bisect import bisect_left
 
 from .context import Context, Hit, is_han
 from .lexicon import (
+    BOUNDARY_WORDS,
     COMPANY_SUFFIXES,
     COURT_DIVISIONS,
     GROUP_SUFFIXES,
     HONOUR_SUFFIXES,
     INITIATIVE_SUFFIXES,
-    ORG_SUFFIXES,
     NOT_NAMES,
+    ORG_SUFFIXES,
     PERSON_POSTS_AFTER,
     PERSON_ROLES,
     PLACE_SUFFIXES,
-    BOUNDARY_WORDS,
     SURNAMES,
     WELL_KNOWN_LAWS,
 )
@@ -334,7 +334,7 @@ def _canonical_org_name(ctx: Context, name: str) -> tuple[str, tuple[str, ...]]:
                 name = area.name + "人民" + court.group(2)  # 章丘法院 is 章丘区人民法院
                 break
     if name.endswith("政府") and not name.endswith("人民政府"):
-        for s, e, area in ctx.gaz.find_in_text(name, within=ctx.home):
+        for _s, e, area in ctx.gaz.find_in_text(name, within=ctx.home):
             if e == len(name) - 2 and area.level in ("province", "city", "district", "subdistrict"):
                 aliases.append(name)
                 name = name[:-2] + "人民政府"  # 区政府 is short for 区人民政府

@@ -774,7 +774,7 @@ def _pattern_relations(ctx: Context, hits: list[Hit], add, bodies_ending: dict[i
         if not lead:
             continue
         body = min(lead, key=lambda h: h.start)
-        if text[cs : body.start].strip(" 　\u3000") not in ("", "同时", "此外", "其中", "全年"):
+        if text[cs : body.start].strip(" 　\u3000") not in ("", "同时", "此外", "其中", "全年"):  # noqa: B005 - a set of spaces
             continue  # the body must head the clause
         obj = first_after(m.end(), ce, _INITIATIVE)
         if obj is not None:

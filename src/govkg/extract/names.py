@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from .context import Context, is_han
 from .lexicon import BOUNDARY_WORDS, KEEP_WORDS, NAME_PHRASES, NOT_ORG_WORDS
