@@ -28,7 +28,7 @@ def _vocab_terms() -> dict[URIRef, str]:
     out: dict[URIRef, str] = {}
     for name in ("CLASS", "ENTITY_CLASS", "PREDICATE", "PROPERTY", "REUSED"):
         out.update({v: "term" for v in getattr(V, name).values()})
-    for name in ("LEVEL", "QUALIFIER", "RESOLUTION", "RANK_KIND", "PART", "SCHEME"):
+    for name in ("LEVEL", "QUALIFIER", "RESOLUTION", "RANK_KIND", "PART", "CHANGE", "SCHEME"):
         out.update({v: "concept" for v in getattr(V, name).values()})
     return out
 

@@ -25,7 +25,19 @@ from rdflib.namespace import ClosedNamespace, DefinedNamespace, Namespace
 from . import iri as _iri, vocab as _vocab
 from .errors import ExtractionError
 from .model import Document, Entity, Extraction, Mention, innermost_sections
-from .vocab import CHANGE, ENTITY_CLASS, LEVEL, PART, PREDICATE, PREFIXES, QUALIFIER, RANK_KIND, REFERENCE_GRAPH, RESOLUTION, SCHEME
+from .vocab import (
+    CHANGE,
+    ENTITY_CLASS,
+    LEVEL,
+    PART,
+    PREDICATE,
+    PREFIXES,
+    QUALIFIER,
+    RANK_KIND,
+    REFERENCE_GRAPH,
+    RESOLUTION,
+    SCHEME,
+)
 
 
 class _Terms:

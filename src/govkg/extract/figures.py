@@ -70,7 +70,6 @@ _SHORT_INT = 18
 def figures(ctx: Context, taken: list[tuple[int, int]]) -> list[Observation]:
     """Every Arabic-numeral figure with a unit or %, outside names, dates, ordinals and rankings."""
     text = ctx.text
-    doc_id = ctx.doc.id
     out: list[Observation] = []
     taken = sorted(taken)
     tstarts = [a for a, _ in taken]
