@@ -127,3 +127,16 @@ def test_build_into_a_file_is_one_line(runner, tmp_path):
     f.write_text("x", encoding="utf-8")
     result = runner.invoke(cli, ["build", str(bundled_report()), "-o", str(f)])
     assert result.exit_code == 1 and "is a file" in result.stderr and "Traceback" not in result.output
+
+
+def test_issue_11_serve_on_a_port_in_use_is_a_one_line_error(runner):
+    """issue 11: `govkg serve` on a busy port prints one `Error:` line, not a traceback."""
+    import socket
+
+    graph = Path(__file__).parent / "fixtures" / "query" / "small.trig"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = runner.invoke(cli, ["serve", str(graph), "-p", str(busy.getsockname()[1])])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.startswith("Error: ") and "in use" in result.output and result.output.count("\n") == 1

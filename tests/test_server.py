@@ -226,3 +226,216 @@ def test_time_limit_is_reported():
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# issue 11 part 1, "An endpoint that stays up": each failure reported against `govkg serve`, as a test
+
+RUNAWAY_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+RUNAWAY_SORT = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+def _numbers(n=200):
+    st = ox.Store()
+    for i in range(n):
+        st.add(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(str(i))))
+    return st
+
+
+def _tree_memory_mb(pid=None):
+    """Memory of a process and all its descendants in MB (PSS where the kernel gives it, else RSS), via /proc."""
+    import os
+
+    root = pid or os.getpid()
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0.0, [root]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += next(int(ln.split()[1]) for ln in rollup.splitlines() if ln.startswith("Pss:")) / 1024
+        except (OSError, StopIteration):
+            try:
+                total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * 4096 / 2**20
+            except OSError:
+                pass
+    return total
+
+
+@pytest.fixture()
+def numbers_server():
+    servers = []
+
+    def start(**kw):
+        server, url = _start(_numbers(), **kw)
+        servers.append(server)
+        return url
+
+    yield start
+    for s in servers:
+        s.shutdown()
+        s.server_close()
+
+
+def test_issue_11_runaway_queries_give_their_workers_back(numbers_server):
+    """Two queries past the time limit are stopped: the next query gets an answer, not "server busy"."""
+    url = numbers_server(timeout=0.5, max_running=2)
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(get(url, RUNAWAY_COUNT))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [a[0] for a in answers] == [503, 503]
+    assert all("query exceeded the 0.5 s limit" in a[2] for a in answers)
+    status, _, body = get(url, "ASK {}")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_issue_11_memory_cap_stops_a_query(numbers_server):
+    """A query that grows past the memory cap is stopped with a one-line 503; the endpoint goes on answering."""
+    before = _tree_memory_mb()
+    url = numbers_server(timeout=60, memory_limit=150)
+    status, _, body = get(url, RUNAWAY_SORT)
+    assert status == 503 and "memory" in body and body.count("\n") == 1
+    assert _tree_memory_mb() - before < 600
+    assert get(url, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_issue_11_service_is_refused_and_nothing_is_sent(base):
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(1.0)
+        target = f"http://127.0.0.1:{listener.getsockname()[1]}/x"
+        for q in (
+            f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+            f"select * where {{ service silent <{target}> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ BIND(<{target}> AS ?u) SeRvIcE ?u {{ ?s ?p ?o }} }}",
+            f"# SERVICE in a comment\nSELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{target}> {{ ?s ?p ?x }} }} }}",
+        ):
+            status, _, body = get(base, q)
+            assert status == 400 and "SERVICE" in body, q
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    # the word in a string, an IRI, a comment or a name is not the keyword
+    for q in (
+        'SELECT ?x WHERE { BIND("SERVICE <http://127.0.0.1:9/x> { }" AS ?x) }',
+        "SELECT ?x WHERE { BIND(<http://e/SERVICE> AS ?x) } # SERVICE <http://127.0.0.1:9/>",
+        "PREFIX service: <http://e/> SELECT ?service WHERE { BIND(service:SERVICE AS ?service) }",
+    ):
+        assert get(base, q)[0] == 200, q
+
+
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+def test_issue_11_bad_graph_uri_is_400(base, param):
+    status, _, body = get(base, DOCS, **{param: "not an iri <>"})
+    assert status == 400 and param in body and body.count("\n") == 1
+
+
+def test_issue_11_short_body_times_out(store):
+    import socket
+    import time
+
+    server, url = _start(store, request_timeout=0.5)
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=5) as s:
+            s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                      b"Content-Length: 100\r\n\r\nASK {}")
+            t = time.time()
+            reply = b""
+            while chunk := s.recv(4096):
+                reply += chunk
+            assert time.time() - t < 4
+        assert reply.startswith(b"HTTP/1.0 408") and b"Traceback" not in reply
+        assert get(url, "ASK {}")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_issue_11_rdf_xml_on_request(base):
+    q = f"CONSTRUCT {{ ?d a <{GK}Document> }} WHERE {{ ?d a <{GK}Document> }}"
+    status, headers, body = get(base, q, "application/rdf+xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+    assert len(Graph().parse(data=body, format="xml")) == 2
+    status, headers, body = get(base, f"DESCRIBE <{GK}Document>", format="rdfxml")
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+
+
+@pytest.mark.parametrize("accept,fmt", [(None, "turtle"), ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")])
+def test_issue_11_service_description(base, accept, fmt):
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, Namespace
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    status, headers, body = http(f"{base}/sparql", headers={"Accept": accept} if accept else {})
+    assert status == 200
+    g = Graph().parse(data=body, format=fmt)
+    service = g.value(predicate=RDF.type, object=sd.Service)
+    assert service is not None
+    assert g.value(service, sd.endpoint) == URIRef(f"{base}/sparql")
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in g
+    formats = set(g.objects(service, sd.resultFormat))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in formats
+    assert URIRef("http://www.w3.org/ns/formats/RDF_XML") in formats
+    assert (service, sd.feature, sd.UnionDefaultGraph) in g
+    assert g.value(g.value(service, sd.defaultDataset), sd.defaultGraph) is not None
+
+
+def test_issue_11_named_query_with_parameters(base, store):
+    from govkg.query import run_query
+
+    everything = json.loads(get(base, "ASK {}")[2])  # warm up
+    assert everything["boolean"] is True
+    want = run_query(store, "provenance", entity="北岭司法所")
+    qs = urllib.parse.urlencode({"entity": "北岭司法所"})
+    status, headers, body = http(f"{base}/queries/provenance?{qs}")
+    assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+json")
+    rows = json.loads(body)["results"]["bindings"]
+    assert len(rows) == len(want.rows) > 0
+    assert {r["quote"]["value"] for r in rows} == {str(r[want.columns.index("quote")]) for r in want.rows}
+    form = urllib.parse.urlencode({"entity": "北岭司法所", "format": "csv"}).encode()
+    status, headers, body = http(f"{base}/queries/provenance", data=form,
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and headers["Content-Type"].startswith("text/csv") and body.count("\r\n") == len(want.rows) + 1
+    assert http(f"{base}/queries/provenance")[0] == 400  # a required parameter is missing
+    assert http(f"{base}/queries/provenance?nope=1&entity=x")[0] == 400
+    assert http(f"{base}/queries/no-such-query")[0] == 404
+    assert http(f"{base}/queries/..%2F..%2Fetc%2Fpasswd")[0] == 404
+    listing = json.loads(http(f"{base}/queries")[2])
+    prov = next(q for q in listing if q["name"] == "provenance")
+    assert prov["params"] == [{"name": "entity", "kind": "entity", "required": True,
+                                "description": "the entity (name or IRI) or the IRI of one fact node"}]
+
+
+def test_issue_11_page_has_a_form_for_parameters(base):
+    body = http(f"{base}/")[2]
+    form = body.split('id="params-provenance"', 1)[1].split("</fieldset>", 1)[0]
+    assert 'name="entity"' in form and "required" in form
+    assert 'action="queries/provenance"' in body or "queries/" in body
+
+
+def test_issue_11_errors_are_one_line(base):
+    cases = [
+        http(f"{base}/sparql", data=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"}),
+        http(f"{base}/sparql", data=b"x", headers={"Content-Type": "text/plain"}),
+        get(base, "SELECT ?s WHERE { ?s ?p }"),
+        get(base, DOCS, **{"default-graph-uri": ""}),
+        http(f"{base}/queries/provenance?entity=%3Cnot%20an%20iri%3E"),
+        http(f"{base}/nope"),
+    ]
+    for status, headers, body in cases:
+        assert status >= 400 and headers["Content-Type"].startswith("text/plain")
+        assert body.endswith("\n") and body.count("\n") == 1 and "Traceback" not in body, body
