@@ -159,7 +159,8 @@ def test_bad_query_is_400_with_parser_message(base):
     assert status == 400 and "syntax error" in body.lower() and "error at" in body
     assert headers["Content-Type"].startswith("text/plain")
     assert get(base, "")[0] == 400
-    assert http(f"{base}/sparql")[0] == 400
+    # a GET without a query is the service description (issue 11); a POST without one is still an error
+    assert http(f"{base}/sparql", data=b"", headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
 
 
 def test_row_cap_is_reported(base):

@@ -207,9 +207,13 @@ def query(name, graphs, store_dir, params, fmt, engine, list_) -> None:
 @click.option("-p", "--port", default=8000, show_default=True, help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, help="Per-query time limit in seconds.")
 @click.option("--row-limit", default=10000, show_default=True, help="Most rows a SELECT returns.")
-def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
+@click.option("--workers", default=2, show_default=True, help="Worker processes, hence queries run at once.")
+@click.option("--memory-limit", default=1024, show_default=True,
+              help="MB a worker may use while it runs a query; a query past it is stopped.")
+def serve(graph, store_dir, host, port, timeout, row_limit, workers, memory_limit) -> None:
     """Serve GRAPH (a build folder, whose store is opened directly, or a graph file) as a read-only SPARQL 1.1
-    endpoint at /sparql, with a query page at / and the view at /view.
+    endpoint at /sparql, with a query page at / and the view at /view. Queries run in worker processes, which
+    are stopped at the time limit or memory limit; SERVICE (federated query) is refused.
 
     \b
     Example:
@@ -217,7 +221,7 @@ def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
         curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D'
     """
     from .server import make_server
-    from .store import is_build_dir, open_build, open_store
+    from .store import is_build_dir, open_store
 
     graph = graph or (None if store_dir else _default_graph())
     if graph and not Path(graph).exists():
@@ -228,12 +232,19 @@ def serve(graph, store_dir, host, port, timeout, row_limit) -> None:
         view_html = page.read_text(encoding="utf-8") if page.exists() else None
     try:
         if graph and store_dir is None and is_build_dir(graph):
-            store = open_build(graph)
+            source: object = graph  # each worker opens its store read-only
+        elif store_dir is not None:
+            del_store = open_store(_graph_file(graph) if graph else None, path=store_dir)
+            del del_store  # closed, so that the workers can open it
+            source = store_dir
         else:
-            store = open_store(_graph_file(graph) if graph else None, path=store_dir)
+            source = _graph_file(graph)  # copied to a temporary on-disk store
+        server = make_server(source, host, port, timeout=timeout, row_limit=row_limit, view_html=view_html,
+                             max_running=workers, memory_limit=memory_limit)
     except GovKGError as exc:
         raise _fail(exc) from exc
-    server = make_server(store, host, port, timeout=timeout, row_limit=row_limit, view_html=view_html)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
     click.echo(f"govkg SPARQL endpoint: http://{host}:{server.server_port}/sparql (Ctrl-C stops)", err=True)
     try:
         server.serve_forever()
