@@ -440,3 +440,67 @@ def test_issue_11_errors_are_one_line(base):
     for status, headers, body in cases:
         assert status >= 400 and headers["Content-Type"].startswith("text/plain")
         assert body.endswith("\n") and body.count("\n") == 1 and "Traceback" not in body, body
+
+
+def test_issue_11_load_two_runaways_and_a_thousand_queries(capsys):
+    """Two runaway queries and 1,000 ordinary ones from 20 client threads, all on loopback: every ordinary query
+    is answered correctly (none gets 503 because of the runaways) and memory stays bounded."""
+    import time
+
+    server, url = _start(_numbers(), timeout=2.0, memory_limit=300, max_running=2)
+    try:
+        assert get(url, "ASK {}")[0] == 200
+        before = _tree_memory_mb()
+        peak, stop = [before], threading.Event()
+
+        def monitor():
+            while not stop.is_set():
+                peak[0] = max(peak[0], _tree_memory_mb())
+                stop.wait(0.05)
+
+        runaways, answers, latencies = [], [], []
+
+        def runaway(q):
+            runaways.append(get(url, q))
+
+        def client(k):
+            for j in range(50):
+                i = (k * 50 + j) % 200
+                t = time.perf_counter()
+                status, _, body = get(url, f"SELECT ?o WHERE {{ <http://e/{i}> <http://e/p> ?o }}")
+                latencies.append(time.perf_counter() - t)
+                answers.append((i, status, body))
+
+        watcher = threading.Thread(target=monitor, daemon=True)
+        watcher.start()
+        started = time.perf_counter()
+        bad = [threading.Thread(target=runaway, args=(q,)) for q in (RUNAWAY_COUNT, RUNAWAY_SORT)]
+        for t in bad:
+            t.start()
+        time.sleep(0.3)  # both workers are now busy with the runaways
+        clients = [threading.Thread(target=client, args=(k,)) for k in range(20)]
+        for t in clients:
+            t.start()
+        for t in clients + bad:
+            t.join(120)
+        elapsed = time.perf_counter() - started
+        stop.set()
+        watcher.join()
+        assert sorted(s for s, _, _ in runaways) == [503, 503]
+        assert any("memory" in b for _, _, b in runaways) and any("limit" in b for _, _, b in runaways)
+        assert len(answers) == 1000
+        wrong = [(i, s, b) for i, s, b in answers
+                 if s != 200 or [r["o"]["value"] for r in json.loads(b)["results"]["bindings"]] != [str(i)]]
+        assert wrong == []
+        latencies.sort()
+        p99 = latencies[int(0.99 * len(latencies)) - 1]
+        growth = peak[0] - before
+        with capsys.disabled():
+            print(f"\nload: 1000 queries + 2 runaways in {elapsed:.1f} s; p50 {latencies[500] * 1000:.0f} ms, "
+                  f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; memory {before:.0f} MB before, "
+                  f"peak growth {growth:.0f} MB (server and workers, PSS)")
+        assert growth < 1500
+        assert elapsed < 60
+    finally:
+        server.shutdown()
+        server.server_close()

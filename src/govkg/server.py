@@ -1,7 +1,8 @@
 """Read-only SPARQL 1.1 Protocol endpoint (stdlib WSGI) whose queries run in killable worker processes.
 
 The server never evaluates a query itself: :mod:`govkg.workers` hands each one to a worker process that opens
-the store read-only, and kills the worker when the query passes its time limit or memory cap.
+the store read-only (and kills it when the query passes its time limit or memory cap), where
+:func:`govkg.protocol.answer` runs it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import html
 import json
 import logging
 import os
-import re
 import tempfile
 import weakref
 from collections.abc import Iterable
@@ -23,21 +23,9 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 from wsgiref.util import application_uri
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS
 
-from . import run_query
-from .errors import QueryError
-from .query import (
-    QuerySyntaxError,
-    Result,
-    execute,
-    format_result,
-    is_update,
-    list_queries,
-    results_json,
-    results_xml,
-)
+from .protocol import NO_SERVICE, READ_ONLY, answer, description, formats, text_reply, uses_service
+from .query import list_queries
 from .store import is_build_dir, is_store_dir, open_store
 from .workers import LimitExceeded, PoolBusy, Reply, WorkerFailed, WorkerPool
 
@@ -46,61 +34,6 @@ __all__ = ["make_app", "make_server", "serve", "SparqlApp"]
 _LOG = logging.getLogger("govkg.server")
 _PAGE = Path(__file__).resolve().parent / "data" / "server" / "index.html"
 
-_SELECT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-_GRAPH_TYPES = {
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-_ACCEPT_SELECT = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "text/javascript": "json",
-    "application/javascript": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-_ACCEPT_GRAPH = {
-    "text/turtle": "turtle",
-    "application/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "text/n3": "turtle",
-    "text/rdf+n3": "turtle",
-    "application/n3": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/ld+json": "jsonld",
-    "application/x-json+ld": "jsonld",
-    "application/json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-    "application/xml": "rdfxml",
-    "text/xml": "rdfxml",
-}
-_FORMAT_SELECT = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
-_FORMAT_GRAPH = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "n3": "turtle",
-    "nt": "nt",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "json": "jsonld",
-    "rdfxml": "rdfxml",
-    "rdf": "rdfxml",
-    "xml": "rdfxml",
-}
-_RDFLIB_FORMAT = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
 _CORS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "X-Govkg-Truncated, X-Govkg-Note"),
@@ -118,130 +51,7 @@ _STATUS = {
     500: "500 Internal Server Error",
     503: "503 Service Unavailable",
 }
-_TEXT = "text/plain; charset=utf-8"
-_READ_ONLY = "this endpoint is read-only: SPARQL Update requests are refused"
-_NO_SERVICE = "SERVICE (federated query) is refused: this endpoint sends no requests to other servers"
 _RESERVED = ("format", "output")  # parameters of /queries/NAME that choose the format, not bind the query
-
-# the words of a query outside comments, strings, IRIs, variables, language tags and prefixed names
-_SKIP_OR_WORD = re.compile(
-    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+|@[A-Za-z]+(?:-[A-Za-z0-9]+)*'
-    r"|[\w.-]*:[\w.:%\\-]*|(?P<word>[A-Za-z_]\w*)"
-)
-
-
-def uses_service(text: str) -> bool:
-    """True if SPARQL ``text`` has the ``SERVICE`` keyword (not counting strings, IRIs, comments or names).
-
-    Examples
-    --------
-    >>> uses_service("SELECT * WHERE { service <http://127.0.0.1:9/> { ?s ?p ?o } }")
-    True
-    >>> uses_service('SELECT ?x WHERE { BIND("SERVICE <http://e/> {}" AS ?x) } # SERVICE')
-    False
-    """
-    return any(m.group("word") and m.group("word").upper() == "SERVICE" for m in _SKIP_OR_WORD.finditer(text))
-
-
-def _one_line(message: str) -> str:
-    return " | ".join(ln.strip() for ln in str(message).splitlines() if ln.strip()) or "error"
-
-
-def _text(status: int, message: str) -> Reply:
-    return status, _TEXT, (_one_line(message) + "\n").encode("utf-8"), []
-
-
-def _negotiate(accept: str, table: dict[str, str], default: str) -> str:
-    """The best format for an Accept header (q-values honoured); wildcards and no match give ``default``."""
-    choices = []
-    for i, part in enumerate(accept.split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        media = bits[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            choices.append((-q, i, media))
-    for _, _, media in sorted(choices):
-        if media in table:
-            return table[media]
-        if media.endswith("/*"):
-            return default
-    return default
-
-
-# ---------------------------------------------------------------------------------------- in the workers
-def _graph_bytes(g: Graph, fmt: str, note: str | None = None) -> bytes:
-    if fmt == "nt":
-        lines = sorted({ln for ln in g.serialize(format="nt").splitlines() if ln.strip()})
-        return "".join(ln + "\n" for ln in lines).encode("utf-8")
-    text = g.serialize(format=_RDFLIB_FORMAT[fmt])
-    if note and fmt == "turtle":
-        text = f"# {note}\n" + text
-    return text.encode("utf-8")
-
-
-def _result_reply(result: Result, job: dict[str, Any]) -> Reply:
-    """The HTTP answer for ``result`` in the format the request negotiated."""
-    limit = job["row_limit"]
-    headers: list[tuple[str, str]] = []
-    note = None
-    if result.truncated:
-        note = f"results truncated to the first {limit} rows (row limit of this endpoint)"
-        headers += [("X-Govkg-Truncated", str(limit)), ("X-Govkg-Note", note)]
-    if result.kind == "graph":
-        fmt = job["graph"]
-        return 200, f"{_GRAPH_TYPES[fmt]}; charset=utf-8", _graph_bytes(result.graph(), fmt, note), headers
-    fmt = job["select"]
-    if fmt == "json":
-        obj = results_json(result)
-        if note or result.notes:
-            obj["govkg"] = {"truncated": result.truncated, "rowLimit": limit, "notes": [*result.notes]}
-            if note:
-                obj["govkg"]["note"] = note
-        body = json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    elif fmt == "xml":
-        text = results_xml(result)
-        if note:
-            text = text.replace("<head", f"<!-- {note} -->\n  <head", 1)
-        body = text.encode("utf-8")
-    else:
-        body = format_result(result, fmt).encode("utf-8")
-    return 200, f"{_SELECT_TYPES[fmt]}; charset=utf-8", body, headers
-
-
-def _answer(store: ox.Store, job: dict[str, Any]) -> Reply:
-    """Run one job in a worker: ``{"op": "sparql", "query": …}`` or ``{"op": "named", "name": …, "params": …}``."""
-    try:
-        if job["op"] == "named":
-            result = run_query(store, job["name"], limit=job["row_limit"], **job["params"])
-        else:
-            result = execute(store, job["query"], limit=job["row_limit"], default_graph=job["default_graph"],
-                             named_graphs=job["named_graphs"])
-        return _result_reply(result, job)
-    except QuerySyntaxError as exc:
-        if job["op"] == "sparql" and is_update(job["query"]):
-            return _text(403, _READ_ONLY)
-        return _text(400, str(exc))
-    except QueryError as exc:
-        return _text(400, str(exc))
-    except Exception as exc:  # noqa: BLE001 - one line for the client, the details in the log
-        _LOG.error("query failed: %r", exc)
-        return _text(500, f"query failed: {type(exc).__name__}: {exc}")
-
-
-# ---------------------------------------------------------------------------------------- in the server
-_SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-_FORMATS = Namespace("http://www.w3.org/ns/formats/")
-_RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
 
 def _input_html(name: str, kind: str, required: bool, description: str) -> str:
@@ -347,7 +157,7 @@ class SparqlApp:
         self.max_body = max_body
         store_dir, tmp = _on_disk(store)
         wait = self.timeout + 5.0 if queue_timeout is None else float(queue_timeout)
-        self.pool = WorkerPool(store_dir, _answer, size=max_running, memory_limit=self.memory_limit << 20, wait=wait)
+        self.pool = WorkerPool(store_dir, answer, size=max_running, memory_limit=self.memory_limit << 20, wait=wait)
         self._finalizer = weakref.finalize(self, _close, self.pool, tmp)
         self.limits = (
             f"read-only; at most {self.timeout:g} s and {self.memory_limit} MB per query, {self.row_limit} rows per "
@@ -390,13 +200,13 @@ class SparqlApp:
                 return self._send(start_response, self._named(environ, method, path[len("/queries/"):]))
             raise _Response(404, f"not found: {path} (the endpoint is /sparql)")
         except _Response as r:
-            reply = _text(r.status, r.message)
+            reply = text_reply(r.status, r.message)
             if r.status == 405:
                 reply[3].append(("Allow", "GET, POST, OPTIONS"))
             return self._send(start_response, reply)
         except Exception:  # pragma: no cover - last resort, logged
             _LOG.exception("internal error")
-            return self._send(start_response, _text(500, "internal server error"))
+            return self._send(start_response, text_reply(500, "internal server error"))
 
     @staticmethod
     def _only(method: str, allowed: tuple[str, ...]) -> None:
@@ -447,7 +257,7 @@ class SparqlApp:
         except UnicodeDecodeError:
             raise _Response(400, "request body is not UTF-8") from None
         if ctype == "application/sparql-update":
-            raise _Response(403, _READ_ONLY)
+            raise _Response(403, READ_ONLY)
         if ctype == "application/x-www-form-urlencoded":
             for k, v in parse_qs(text, keep_blank_values=True).items():
                 params.setdefault(k, []).extend(v)
@@ -462,17 +272,12 @@ class SparqlApp:
 
     @staticmethod
     def _formats(environ: WSGIEnvironment, params: dict[str, list[str]]) -> dict[str, str]:
-        fmt = (params.get("format") or params.get("output") or [""])[0].lower()
-        accept = environ.get("HTTP_ACCEPT", "")
-        return {
-            "select": _FORMAT_SELECT.get(fmt) or _negotiate(accept, _ACCEPT_SELECT, "json"),
-            "graph": _FORMAT_GRAPH.get(fmt) or _negotiate(accept, _ACCEPT_GRAPH, "turtle"),
-        }
+        return formats(environ.get("HTTP_ACCEPT", ""), (params.get("format") or params.get("output") or [""])[0])
 
     def _sparql(self, environ: WSGIEnvironment, method: str) -> Reply:
         params, direct = self._params(environ, method)
         if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
-            raise _Response(403, _READ_ONLY)
+            raise _Response(403, READ_ONLY)
         queries = params.get("query", [])
         if direct is not None:
             if queries:
@@ -484,7 +289,7 @@ class SparqlApp:
             raise _Response(400, "missing 'query' parameter (exactly one SPARQL query is expected)")
         text = queries[0]
         if uses_service(text):
-            raise _Response(400, _NO_SERVICE)
+            raise _Response(400, NO_SERVICE)
         graphs: dict[str, list[str] | None] = {}
         for name in ("default-graph-uri", "named-graph-uri"):
             for iri in params.get(name, []):
@@ -523,31 +328,12 @@ class SparqlApp:
         return 200, "application/json; charset=utf-8", json.dumps(listing, ensure_ascii=False).encode("utf-8"), []
 
     def _description(self, environ: WSGIEnvironment, params: dict[str, list[str]]) -> Reply:
-        """The SPARQL 1.1 service description of this endpoint, in the RDF format the request asks for."""
         endpoint = application_uri(environ).rstrip("/") + "/sparql"
         try:
             ox.NamedNode(endpoint)
         except ValueError:  # a Host header that makes no IRI
             endpoint = f"http://{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}/sparql"
-        g = Graph()
-        g.bind("sd", _SD)
-        g.bind("formats", _FORMATS)
-        service, dataset, default = URIRef(endpoint), BNode("dataset"), BNode("defaultGraph")
-        g.add((service, RDF.type, _SD.Service))
-        g.add((service, _SD.endpoint, service))
-        g.add((service, _SD.supportedLanguage, _SD.SPARQL11Query))
-        for f in _RESULT_FORMATS:
-            g.add((service, _SD.resultFormat, _FORMATS[f]))
-        g.add((service, _SD.feature, _SD.UnionDefaultGraph))
-        g.add((service, _SD.defaultEntailmentRegime, URIRef("http://www.w3.org/ns/entailment/Simple")))
-        g.add((service, _SD.defaultDataset, dataset))
-        g.add((dataset, RDF.type, _SD.Dataset))
-        g.add((dataset, _SD.defaultGraph, default))
-        g.add((default, RDF.type, _SD.Graph))
-        g.add((default, RDFS.comment, Literal("the union of every named graph (one per report)", lang="en")))
-        g.add((service, RDFS.comment, Literal(f"govkg SPARQL endpoint: {self.limits}", lang="en")))
-        fmt = self._formats(environ, params)["graph"]
-        return 200, f"{_GRAPH_TYPES[fmt]}; charset=utf-8", _graph_bytes(g, fmt), []
+        return description(endpoint, self.limits, self._formats(environ, params)["graph"])
 
     def _run(self, job: dict[str, Any]) -> Reply:
         """Run ``job`` in a worker under the time limit and memory cap; map failures to HTTP answers."""

@@ -136,10 +136,12 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         import multiprocessing as mp
 
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-        ctx = mp.get_context(method)
-        if method == "forkserver":
-            ctx.set_forkserver_preload([self.handler.__module__])
+        ctx: mp.context.ForkServerContext | mp.context.SpawnContext
+        if "forkserver" in mp.get_all_start_methods():
+            ctx = mp.get_context("forkserver")
+            ctx.set_forkserver_preload([self.handler.__module__])  # imported once, in the fork server
+        else:  # pragma: no cover - not Linux
+            ctx = mp.get_context("spawn")
         parent, child = ctx.Pipe()
         process = ctx.Process(target=_worker_main, args=(child, self.store_dir, self.handler),
                               name="govkg-query-worker", daemon=True)
