@@ -504,3 +504,53 @@ def test_issue_11_load_two_runaways_and_a_thousand_queries(capsys):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_issue_11_page_runs_a_named_query_with_its_parameters(base, store, tmp_path):
+    """In headless Chromium (network blocked but loopback): pick `provenance`, fill in the entity, run: only its rows."""
+    import shutil
+    import time
+
+    from govkg.query import run_query
+
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("chromium and chromedriver from Debian are needed: bash scripts/setup-browser.sh")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--proxy-server=127.0.0.1:9",
+                f"--user-data-dir={tmp_path / 'profile'}"):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+
+    def rows_shown():
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            status = driver.find_element(By.ID, "status").text
+            if status and status != "running…":
+                return status, len(driver.find_elements(By.CSS_SELECTOR, "#out tr")) - 1
+            time.sleep(0.1)
+        raise AssertionError("no answer on the page")
+
+    try:
+        driver.get(f"{base}/")
+        driver.find_element(By.CSS_SELECTOR, 'button.q[data-name="provenance"]').click()
+        field = driver.find_element(By.CSS_SELECTOR, '#params-provenance input[name="entity"]')
+        assert field.is_displayed() and field.get_attribute("required") is not None
+        field.send_keys("北岭司法所")
+        driver.find_element(By.CSS_SELECTOR, '#f button[type="submit"]').click()
+        want = len(run_query(store, "provenance", entity="北岭司法所").rows)
+        assert rows_shown() == (f"{want} rows", want) and want > 0
+        # an edited text runs as plain SPARQL, without the form
+        box = driver.find_element(By.ID, "query")
+        box.clear()
+        box.send_keys(DOCS)
+        assert not field.is_displayed()
+        driver.find_element(By.CSS_SELECTOR, '#f button[type="submit"]').click()
+        assert rows_shown() == ("2 rows", 2)
+    finally:
+        driver.quit()

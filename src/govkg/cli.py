@@ -246,12 +246,19 @@ def serve(graph, store_dir, host, port, timeout, row_limit, workers, memory_limi
     except OSError as exc:
         raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
     click.echo(f"govkg SPARQL endpoint: http://{host}:{server.server_port}/sparql (Ctrl-C stops)", err=True)
+    import signal
+
+    def stop(signum: int, frame: object) -> None:  # pragma: no cover - SIGTERM ends the server as Ctrl-C does
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:  # pragma: no cover
         pass
     finally:
-        server.server_close()
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()  # ends the query workers and removes a temporary store
 
 
 @cli.command()
