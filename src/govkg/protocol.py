@@ -82,16 +82,32 @@ _TEXT = "text/plain; charset=utf-8"
 READ_ONLY = "this endpoint is read-only: SPARQL Update requests are refused"
 NO_SERVICE = "SERVICE (federated query) is refused: this endpoint sends no requests to other servers"
 
-# the words of a query outside comments, strings, IRIs, variables, language tags and prefixed names
+# the words of a query outside comments, strings, IRIs, variables, language tags and prefixed names (whose local
+# part may hold escaped quotes, ex:a\'b, which must not open a string here)
 _SKIP_OR_WORD = re.compile(
     r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+|@[A-Za-z]+(?:-[A-Za-z0-9]+)*'
-    r"|[\w.-]*:[\w.:%\\-]*|(?P<word>[A-Za-z_]\w*)"
+    r"|[\w.\-\u00B7\u0300-\u036F\u203F-\u2040]*:(?:[^\s<>\"'{}()\[\],;#\\^|`]|\\[\s\S])*|(?P<word>[A-Za-z_]\w*)"
 )
+
+
+def _service_in_tree(node: object) -> bool:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return node.name == "ServiceGraphPattern" or any(_service_in_tree(v) for v in node.values())
+    if isinstance(node, (list, tuple)) or hasattr(node, "asList"):
+        return any(_service_in_tree(v) for v in node)  # type: ignore[attr-defined]
+    return False
 
 
 def uses_service(text: str) -> bool:
     """True if SPARQL ``text`` has the ``SERVICE`` keyword (not counting strings, IRIs, comments or names).
+
+    A query that holds the word only where the scan skips (in a string, an IRI, a comment, a name) is parsed
+    with rdflib's SPARQL parser to make sure, since a ``<`` can be an IRI or "less than"; a query that then does
+    not parse counts as using SERVICE. (Query workers also cannot open network connections; see
+    :mod:`govkg.workers`.)
 
     Examples
     --------
@@ -100,7 +116,17 @@ def uses_service(text: str) -> bool:
     >>> uses_service('SELECT ?x WHERE { BIND("SERVICE <http://e/> {}" AS ?x) } # SERVICE')
     False
     """
-    return any(m.group("word") and m.group("word").upper() == "SERVICE" for m in _SKIP_OR_WORD.finditer(text))
+    if "service" not in text.lower():
+        return False
+    if any((m.group("word") or "").upper() == "SERVICE" for m in _SKIP_OR_WORD.finditer(text)):
+        return True
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        tree = parseQuery(text)
+    except Exception:  # noqa: BLE001 - cannot tell where the word is: refuse
+        return True
+    return _service_in_tree(tree)
 
 
 def text_reply(status: int, message: str) -> Reply:

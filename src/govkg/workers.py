@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 
-__all__ = ["WorkerPool", "Reply", "LimitExceeded", "PoolBusy", "WorkerFailed"]
+__all__ = ["WorkerPool", "Reply", "LimitExceeded", "PoolBusy", "WorkerFailed", "no_network", "rss"]
 
 _LOG = logging.getLogger("govkg.workers")
 
@@ -62,10 +62,57 @@ def _die_with_parent() -> None:
         pass
 
 
+# (AUDIT_ARCH_*, socket, connect) system call numbers of the architectures the network filter knows
+_SYSCALLS = {"x86_64": (0xC000003E, 41, 42), "aarch64": (0xC00000B7, 198, 203)}
+
+
+def no_network() -> bool:
+    """Forbid this process (and threads it starts later) to open IP sockets or connect any socket (seccomp).
+
+    A query worker calls it before opening the store, so a query can never reach another server (SPARQL
+    ``SERVICE`` is also refused before it gets here). Returns False where the filter cannot be installed
+    (not Linux x86-64/AArch64, or seccomp not allowed).
+    """
+    import ctypes
+    import platform
+
+    arch = _SYSCALLS.get(platform.machine())
+    if arch is None or not hasattr(ctypes, "CDLL"):
+        return False
+    audit_arch, nr_socket, nr_connect = arch
+    ld, jeq, ret = 0x20, 0x15, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    program = [
+        (ld, 0, 0, 4), (jeq, 1, 0, audit_arch), (ret, 0, 0, allow),  # another ABI: leave it alone
+        (ld, 0, 0, 0), (jeq, 4, 0, nr_connect), (jeq, 0, 4, nr_socket),
+        (ld, 0, 0, 16), (jeq, 1, 0, 2), (jeq, 0, 1, 10),  # socket(AF_INET or AF_INET6, …)
+        (ret, 0, 0, refuse), (ret, 0, 0, allow),
+    ]
+    # jumps count instructions skipped: connect → refuse (4 ahead); not socket → allow (4 ahead)
+
+    class Filter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(Filter))]
+
+    filters = (Filter * len(program))(*[Filter(*f) for f in program])
+    prog = Program(len(program), filters)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+            return False
+        return int(libc.prctl(22, 2, ctypes.byref(prog), 0, 0)) == 0  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+    except (OSError, AttributeError):  # pragma: no cover
+        return False
+
+
 def _worker_main(conn: Connection, store_dir: str, handler: Handler) -> None:
     """A worker: open the store read-only, then answer jobs until the pool closes the connection."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which then ends its workers
     _die_with_parent()
+    if not no_network():
+        _LOG.warning("query workers can open network connections here (no seccomp); SERVICE is still refused")
     try:
         store = ox.Store.read_only(store_dir)
     except OSError as exc:
