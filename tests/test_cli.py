@@ -141,3 +141,16 @@ def test_query_parameter_named_like_an_option_is_a_parameter(runner, tmp_path, p
     result = runner.invoke(cli, ["query", "-", "-g", str(tmp_path), "-p", param, "--format", "csv"], input=sparql)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [name, param.partition("=")[2]]
+
+
+def test_issue_11_serve_on_a_port_in_use_is_a_one_line_error(runner):
+    """issue 11: `govkg serve` on a busy port prints one `Error:` line, not a traceback."""
+    import socket
+
+    graph = Path(__file__).parent / "fixtures" / "query" / "small.trig"
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = runner.invoke(cli, ["serve", str(graph), "-p", str(busy.getsockname()[1])])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.startswith("Error: ") and "in use" in result.output and result.output.count("\n") == 1

@@ -53,7 +53,7 @@ def test_every_rdf_format_is_written_and_read_back(fmt, tmp_path):
 
 
 def test_cli_and_server_take_their_formats_from_the_table():
-    from govkg import server
+    from govkg import protocol as server
 
     query = next(c for c in cli.commands["query"].params if c.name == "fmt")
     assert list(query.type.choices) == Format.names(Kind.SELECT)

@@ -159,7 +159,8 @@ def test_bad_query_is_400_with_parser_message(base):
     assert status == 400 and "syntax error" in body.lower() and "error at" in body
     assert headers["Content-Type"].startswith("text/plain")
     assert get(base, "")[0] == 400
-    assert http(f"{base}/sparql")[0] == 400
+    # a GET without a query is the service description (issue 11); a POST without one is still an error
+    assert http(f"{base}/sparql", data=b"", headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
 
 
 def test_row_cap_is_reported(base):
@@ -226,3 +227,330 @@ def test_time_limit_is_reported():
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# issue 11 part 1, "An endpoint that stays up": each failure reported against `govkg serve`, as a test
+
+RUNAWAY_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+RUNAWAY_SORT = "SELECT ?a ?d ?g WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
+
+
+def _numbers(n=200):
+    st = ox.Store()
+    for i in range(n):
+        st.add(ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(str(i))))
+    return st
+
+
+def _tree_memory_mb(pid=None):
+    """Memory of a process and all its descendants in MB (PSS where the kernel gives it, else RSS), via /proc."""
+    import os
+
+    root = pid or os.getpid()
+    children = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0.0, [root]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += next(int(ln.split()[1]) for ln in rollup.splitlines() if ln.startswith("Pss:")) / 1024
+        except (OSError, StopIteration):
+            try:
+                total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * 4096 / 2**20
+            except OSError:
+                pass
+    return total
+
+
+@pytest.fixture()
+def numbers_server():
+    servers = []
+
+    def start(**kw):
+        server, url = _start(_numbers(), **kw)
+        servers.append(server)
+        return url
+
+    yield start
+    for s in servers:
+        s.shutdown()
+        s.server_close()
+
+
+def test_issue_11_runaway_queries_give_their_workers_back(numbers_server):
+    """Two queries past the time limit are stopped: the next query gets an answer, not "server busy"."""
+    url = numbers_server(timeout=0.5, max_running=2)
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(get(url, RUNAWAY_COUNT))) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert [a[0] for a in answers] == [503, 503]
+    assert all("query exceeded the 0.5 s limit" in a[2] for a in answers)
+    status, _, body = get(url, "ASK {}")
+    assert status == 200 and json.loads(body)["boolean"] is True
+
+
+def test_issue_11_memory_cap_stops_a_query(numbers_server):
+    """A query that grows past the memory cap is stopped with a one-line 503; the endpoint goes on answering."""
+    before = _tree_memory_mb()
+    url = numbers_server(timeout=60, memory_limit=150)
+    status, _, body = get(url, RUNAWAY_SORT)
+    assert status == 503 and "memory" in body and body.count("\n") == 1
+    assert _tree_memory_mb() - before < 600
+    assert get(url, "ASK { ?s ?p ?o }")[0] == 200
+
+
+def test_issue_11_service_is_refused_and_nothing_is_sent(base):
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(1.0)
+        target = f"http://127.0.0.1:{listener.getsockname()[1]}/x"
+        for q in (
+            f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+            f"select * where {{ service silent <{target}> {{ ?s ?p ?o }} }}",
+            f"SELECT * WHERE {{ BIND(<{target}> AS ?u) SeRvIcE ?u {{ ?s ?p ?o }} }}",
+            f"# SERVICE in a comment\nSELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{target}> {{ ?s ?p ?x }} }} }}",
+        ):
+            status, _, body = get(base, q)
+            assert status == 400 and "SERVICE" in body, q
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    # the word in a string, an IRI, a comment or a name is not the keyword
+    for q in (
+        'SELECT ?x WHERE { BIND("SERVICE <http://127.0.0.1:9/x> { }" AS ?x) }',
+        "SELECT ?x WHERE { BIND(<http://e/SERVICE> AS ?x) } # SERVICE <http://127.0.0.1:9/>",
+        "PREFIX service: <http://e/> SELECT ?service WHERE { BIND(service:SERVICE AS ?service) }",
+    ):
+        assert get(base, q)[0] == 200, q
+
+
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+def test_issue_11_bad_graph_uri_is_400(base, param):
+    status, _, body = get(base, DOCS, **{param: "not an iri <>"})
+    assert status == 400 and param in body and body.count("\n") == 1
+
+
+def test_issue_11_short_body_times_out(store):
+    import socket
+    import time
+
+    server, url = _start(store, request_timeout=0.5)
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=5) as s:
+            s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                      b"Content-Length: 100\r\n\r\nASK {}")
+            t = time.time()
+            reply = b""
+            while chunk := s.recv(4096):
+                reply += chunk
+            assert time.time() - t < 4
+        assert reply.startswith(b"HTTP/1.0 408") and b"Traceback" not in reply
+        assert get(url, "ASK {}")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_issue_11_rdf_xml_on_request(base):
+    q = f"CONSTRUCT {{ ?d a <{GK}Document> }} WHERE {{ ?d a <{GK}Document> }}"
+    status, headers, body = get(base, q, "application/rdf+xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+    assert len(Graph().parse(data=body, format="xml")) == 2
+    status, headers, body = get(base, f"DESCRIBE <{GK}Document>", format="rdfxml")
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+
+
+@pytest.mark.parametrize("accept,fmt", [(None, "turtle"), ("application/rdf+xml", "xml"), ("application/ld+json", "json-ld")])
+def test_issue_11_service_description(base, accept, fmt):
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, Namespace
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    status, headers, body = http(f"{base}/sparql", headers={"Accept": accept} if accept else {})
+    assert status == 200
+    g = Graph().parse(data=body, format=fmt)
+    service = g.value(predicate=RDF.type, object=sd.Service)
+    assert service is not None
+    assert g.value(service, sd.endpoint) == URIRef(f"{base}/sparql")
+    assert (service, sd.supportedLanguage, sd.SPARQL11Query) in g
+    formats = set(g.objects(service, sd.resultFormat))
+    assert URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON") in formats
+    assert URIRef("http://www.w3.org/ns/formats/RDF_XML") in formats
+    assert (service, sd.feature, sd.UnionDefaultGraph) in g
+    assert g.value(g.value(service, sd.defaultDataset), sd.defaultGraph) is not None
+
+
+def test_issue_11_named_query_with_parameters(base, store):
+    from govkg.query import run_query
+
+    everything = json.loads(get(base, "ASK {}")[2])  # warm up
+    assert everything["boolean"] is True
+    want = run_query(store, "provenance", {"entity": "北岭司法所"})
+    qs = urllib.parse.urlencode({"entity": "北岭司法所"})
+    status, headers, body = http(f"{base}/queries/provenance?{qs}")
+    assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+json")
+    rows = json.loads(body)["results"]["bindings"]
+    assert len(rows) == len(want.rows) > 0
+    assert {r["quote"]["value"] for r in rows} == {str(r[want.columns.index("quote")]) for r in want.rows}
+    form = urllib.parse.urlencode({"entity": "北岭司法所", "format": "csv"}).encode()
+    status, headers, body = http(f"{base}/queries/provenance", data=form,
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 200 and headers["Content-Type"].startswith("text/csv") and body.count("\r\n") == len(want.rows) + 1
+    assert http(f"{base}/queries/provenance")[0] == 400  # a required parameter is missing
+    assert http(f"{base}/queries/provenance?nope=1&entity=x")[0] == 400
+    assert http(f"{base}/queries/no-such-query")[0] == 404
+    assert http(f"{base}/queries/..%2F..%2Fetc%2Fpasswd")[0] == 404
+    listing = json.loads(http(f"{base}/queries")[2])
+    prov = next(q for q in listing if q["name"] == "provenance")
+    assert prov["params"] == [{"name": "entity", "kind": "entity", "required": True,
+                                "description": "the entity (name or IRI) or the IRI of one fact node"}]
+
+
+def test_issue_11_page_has_a_form_for_parameters(base):
+    body = http(f"{base}/")[2]
+    form = body.split('id="params-provenance"', 1)[1].split("</fieldset>", 1)[0]
+    assert 'name="entity"' in form and "required" in form
+    assert 'action="queries/provenance"' in body or "queries/" in body
+
+
+def test_issue_11_errors_are_one_line(base):
+    cases = [
+        http(f"{base}/sparql", data=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"}),
+        http(f"{base}/sparql", data=b"x", headers={"Content-Type": "text/plain"}),
+        get(base, "SELECT ?s WHERE { ?s ?p }"),
+        get(base, DOCS, **{"default-graph-uri": ""}),
+        http(f"{base}/queries/provenance?entity=%3Cnot%20an%20iri%3E"),
+        http(f"{base}/nope"),
+    ]
+    for status, headers, body in cases:
+        assert status >= 400 and headers["Content-Type"].startswith("text/plain")
+        assert body.endswith("\n") and body.count("\n") == 1 and "Traceback" not in body, body
+
+
+def test_issue_11_load_two_runaways_and_a_thousand_queries(capsys):
+    """Two runaway queries and 1,000 ordinary ones from 20 client threads, all on loopback: every ordinary query
+    is answered correctly (none gets 503 because of the runaways) and memory stays bounded."""
+    import time
+
+    server, url = _start(_numbers(), timeout=2.0, memory_limit=300, max_running=2)
+    try:
+        assert get(url, "ASK {}")[0] == 200
+        before = _tree_memory_mb()
+        peak, stop = [before], threading.Event()
+
+        def monitor():
+            while not stop.is_set():
+                peak[0] = max(peak[0], _tree_memory_mb())
+                stop.wait(0.05)
+
+        runaways, answers, latencies = [], [], []
+
+        def runaway(q):
+            runaways.append(get(url, q))
+
+        def client(k):
+            for j in range(50):
+                i = (k * 50 + j) % 200
+                t = time.perf_counter()
+                status, _, body = get(url, f"SELECT ?o WHERE {{ <http://e/{i}> <http://e/p> ?o }}")
+                latencies.append(time.perf_counter() - t)
+                answers.append((i, status, body))
+
+        watcher = threading.Thread(target=monitor, daemon=True)
+        watcher.start()
+        started = time.perf_counter()
+        bad = [threading.Thread(target=runaway, args=(q,)) for q in (RUNAWAY_COUNT, RUNAWAY_SORT)]
+        for t in bad:
+            t.start()
+        time.sleep(0.3)  # both workers are now busy with the runaways
+        clients = [threading.Thread(target=client, args=(k,)) for k in range(20)]
+        for t in clients:
+            t.start()
+        for t in clients + bad:
+            t.join(120)
+        elapsed = time.perf_counter() - started
+        stop.set()
+        watcher.join()
+        assert sorted(s for s, _, _ in runaways) == [503, 503]
+        assert any("memory" in b for _, _, b in runaways) and any("limit" in b for _, _, b in runaways)
+        assert len(answers) == 1000
+        wrong = [(i, s, b) for i, s, b in answers
+                 if s != 200 or [r["o"]["value"] for r in json.loads(b)["results"]["bindings"]] != [str(i)]]
+        assert wrong == []
+        latencies.sort()
+        p99 = latencies[int(0.99 * len(latencies)) - 1]
+        growth = peak[0] - before
+        with capsys.disabled():
+            print(f"\nload: 1000 queries + 2 runaways in {elapsed:.1f} s; p50 {latencies[500] * 1000:.0f} ms, "
+                  f"p99 {p99 * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms; memory {before:.0f} MB before, "
+                  f"peak growth {growth:.0f} MB (server and workers, PSS)")
+        assert growth < 1500
+        assert elapsed < 60
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_issue_11_page_runs_a_named_query_with_its_parameters(base, store, tmp_path):
+    """In headless Chromium (network blocked but loopback): pick `provenance`, fill in the entity, run: only its rows."""
+    import shutil
+    import time
+
+    from govkg.query import run_query
+
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.skip("chromium and chromedriver from Debian are needed: bash scripts/setup-browser.sh")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = shutil.which("chromium")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--proxy-server=127.0.0.1:9",
+                f"--user-data-dir={tmp_path / 'profile'}"):
+        opts.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+
+    def rows_shown():
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            status = driver.find_element(By.ID, "status").text
+            if status and status != "running…":
+                return status, len(driver.find_elements(By.CSS_SELECTOR, "#out tr")) - 1
+            time.sleep(0.1)
+        raise AssertionError("no answer on the page")
+
+    try:
+        driver.get(f"{base}/")
+        driver.find_element(By.CSS_SELECTOR, 'button.q[data-name="provenance"]').click()
+        field = driver.find_element(By.CSS_SELECTOR, '#params-provenance input[name="entity"]')
+        assert field.is_displayed() and field.get_attribute("required") is not None
+        field.send_keys("北岭司法所")
+        driver.find_element(By.CSS_SELECTOR, '#f button[type="submit"]').click()
+        want = len(run_query(store, "provenance", {"entity": "北岭司法所"}).rows)
+        assert rows_shown() == (f"{want} rows", want) and want > 0
+        # an edited text runs as plain SPARQL, without the form
+        box = driver.find_element(By.ID, "query")
+        box.clear()
+        box.send_keys(DOCS)
+        assert not field.is_displayed()
+        driver.find_element(By.CSS_SELECTOR, '#f button[type="submit"]').click()
+        assert rows_shown() == ("2 rows", 2)
+    finally:
+        driver.quit()

@@ -217,9 +217,15 @@ def query(
 @click.option("-p", "--port", default=8000, show_default=True, help="Port (0 picks a free one).")
 @click.option("--timeout", default=10.0, show_default=True, help="Per-query time limit in seconds.")
 @click.option("--row-limit", default=10000, show_default=True, help="Most rows a SELECT returns.")
-def serve(graph: str | None, store_dir: str | None, host: str, port: int, timeout: float, row_limit: int) -> None:
+@click.option("--workers", default=2, show_default=True, help="Worker processes, hence queries run at once.")
+@click.option("--memory-limit", default=1024, show_default=True,
+              help="MB a worker may use while it runs a query; a query past it is stopped.")
+def serve(
+    graph: str | None, store_dir: str | None, host: str, port: int, timeout: float, row_limit: int, workers: int, memory_limit: int
+) -> None:
     """Serve GRAPH (a build folder, whose store is opened directly, or a graph file) as a read-only SPARQL 1.1
-    endpoint at /sparql, with a query page at / and the view at /view.
+    endpoint at /sparql, with a query page at / and the view at /view. Queries run in worker processes, which
+    are stopped at the time limit or memory limit; SERVICE (federated query) is refused.
 
     \b
     Example:
@@ -228,7 +234,7 @@ def serve(graph: str | None, store_dir: str | None, host: str, port: int, timeou
     """
     from . import open_store
     from .server import make_server
-    from .store import is_build_dir, open_build
+    from .store import is_build_dir
 
     graph = graph or (None if store_dir else _default_graph())
     if graph and not Path(graph).exists():
@@ -237,18 +243,33 @@ def serve(graph: str | None, store_dir: str | None, host: str, port: int, timeou
     if graph:
         page = Path(graph) / "index.html" if Path(graph).is_dir() else Path(graph).with_name("index.html")
         view_html = page.read_text(encoding="utf-8") if page.exists() else None
-    if graph and store_dir is None and is_build_dir(graph):
-        store = open_build(graph)
-    else:
-        store = open_store(_graph_file(graph) if graph else None, path=store_dir)
-    server = make_server(store, host, port, timeout=timeout, row_limit=row_limit, view_html=view_html)
+    try:
+        if graph and store_dir is None and is_build_dir(graph):
+            source: object = graph  # each worker opens its store read-only
+        elif store_dir is not None:
+            del_store = open_store(_graph_file(graph) if graph else None, path=store_dir)
+            del del_store  # closed, so that the workers can open it
+            source = store_dir
+        else:
+            source = _graph_file(graph or _default_graph())  # copied to a temporary on-disk store
+        server = make_server(source, host, port, timeout=timeout, row_limit=row_limit, view_html=view_html,
+                             max_running=workers, memory_limit=memory_limit)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
     click.echo(f"govkg SPARQL endpoint: http://{host}:{server.server_port}/sparql (Ctrl-C stops)", err=True)
+    import signal
+
+    def stop(signum: int, frame: object) -> None:  # pragma: no cover - SIGTERM ends the server as Ctrl-C does
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:  # pragma: no cover
         pass
     finally:
-        server.server_close()
+        signal.signal(signal.SIGTERM, previous)
+        server.server_close()  # ends the query workers and removes a temporary store
 
 
 @cli.command()

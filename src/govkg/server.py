@@ -1,48 +1,39 @@
-"""Read-only SPARQL 1.1 Protocol endpoint (stdlib WSGI) over an Oxigraph store, with a small offline page."""
+"""Read-only SPARQL 1.1 Protocol endpoint (stdlib WSGI) whose queries run in killable worker processes.
+
+The server never evaluates a query itself: :mod:`govkg.workers` hands each one to a worker process that opens
+the store read-only (and kills it when the query passes its time limit or memory cap), where
+:func:`govkg.protocol.answer` runs it.
+"""
 
 from __future__ import annotations
 
 import html
 import json
 import logging
-import threading
-from collections.abc import Callable, Iterable
+import os
+import tempfile
+import weakref
+from collections.abc import Iterable
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server as _wsgi_make_server
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+from wsgiref.types import StartResponse, WSGIEnvironment
+from wsgiref.util import application_uri
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .formats import Format, Kind
-from .query import (
-    QuerySyntaxError,
-    Result,
-    execute,
-    format_result,
-    is_update,
-    list_queries,
-    results_json,
-    results_xml,
-)
-from .store import open_store
+from .protocol import NO_SERVICE, READ_ONLY, answer, description, formats, text_reply, uses_service
+from .query import list_queries
+from .store import is_build_dir, is_store_dir, open_store
+from .workers import LimitExceeded, PoolBusy, Reply, WorkerFailed, WorkerPool
 
 __all__ = ["make_app", "make_server", "serve", "SparqlApp"]
 
 _LOG = logging.getLogger("govkg.server")
 _PAGE = Path(__file__).resolve().parent / "data" / "server" / "index.html"
 
-# format name → media type, Accept media type → name, ?format= name → name; all from govkg.formats
-_SELECT = [f for f in Format.of_kind(Kind.SELECT) if f is not Format.TABLE]
-_GRAPH = [Format.TURTLE, Format.N_TRIPLES, Format.JSON_LD]
-_SELECT_TYPES = {f.value: f.media_type for f in _SELECT}
-_GRAPH_TYPES = {f.value: f.media_type for f in _GRAPH}
-_ACCEPT_SELECT = {m: f.value for f in _SELECT for m in f.media_types}
-_ACCEPT_GRAPH = {m: f.value for f in _GRAPH for m in f.media_types}
-_FORMAT_SELECT = {a: f.value for f in _SELECT for a in f.aliases}
-_FORMAT_GRAPH = {a: f.value for f in _GRAPH for a in f.aliases}
 _CORS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "X-Govkg-Truncated, X-Govkg-Note"),
@@ -54,41 +45,26 @@ _STATUS = {
     403: "403 Forbidden",
     404: "404 Not Found",
     405: "405 Method Not Allowed",
+    408: "408 Request Timeout",
     413: "413 Payload Too Large",
     415: "415 Unsupported Media Type",
     500: "500 Internal Server Error",
     503: "503 Service Unavailable",
 }
-_READ_ONLY = "this endpoint is read-only: SPARQL Update requests are refused"
+_RESERVED = ("format", "output")  # parameters of /queries/NAME that choose the format, not bind the query
 
 
-def _negotiate(accept: str, table: dict[str, str], default: str) -> str:
-    """The best format for an Accept header (q-values honoured); wildcards and no match give ``default``."""
-    choices = []
-    for i, part in enumerate(accept.split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        media = bits[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            choices.append((-q, i, media))
-    for _, _, media in sorted(choices):
-        if media in table:
-            return table[media]
-        if media.endswith("/*"):
-            return default
-    return default
+def _input_html(name: str, kind: str, required: bool, description: str) -> str:
+    attrs = f'name="{html.escape(name, quote=True)}" title="{html.escape(description, quote=True)}"'
+    attrs += " required" if required else ""
+    if kind == "boolean":
+        return f'<select {attrs}><option value=""></option><option>true</option><option>false</option></select>'
+    kind_attr = {"date": ' type="date"', "integer": ' type="number" step="1"', "decimal": ' type="number" step="any"'}
+    return f'<input {attrs}{kind_attr.get(kind, "")} placeholder="{html.escape(description, quote=True)}">'
 
 
-def _render_page(view: bool) -> str:
-    items = []
+def _render_page(view: bool, limits: str) -> str:
+    items, forms = [], []
     for q in list_queries():
         name = html.escape(q.name, quote=True)
         params = ", ".join(p.name for p in q.params)
@@ -98,9 +74,52 @@ def _render_page(view: bool) -> str:
             f"{html.escape(q.zh)}<br><span class=\"en\">{html.escape(q.en)}</span>{extra}"
             f'<template id="q-{name}">{html.escape(q.text)}</template></li>'
         )
+        fields = [
+            f'<label><code>{html.escape(p.name)}</code> <span class="en">({html.escape(p.kind)}'
+            f'{", required" if p.required else ""}) {html.escape(p.description)}</span><br>'
+            f"{_input_html(p.name, p.kind, p.required, p.description)}</label>"
+            for p in q.params
+        ] or ['<span class="en">This query takes no parameters.</span>']
+        forms.append(
+            f'      <fieldset id="params-{name}" class="params" data-action="queries/{name}" disabled hidden>'
+            f"<legend>{name}</legend>{''.join(fields)}</fieldset>"
+        )
     page = _PAGE.read_text(encoding="utf-8")
     link = ' Graph view: <a href="view">/view</a>.' if view else ""
-    return page.replace("<!--QUERIES-->", "\n".join(items)).replace("<!--VIEW-->", link)
+    return (
+        page.replace("<!--QUERIES-->", "\n".join(items))
+        .replace("<!--PARAMS-->", "\n".join(forms))
+        .replace("<!--VIEW-->", link)
+        .replace("<!--LIMITS-->", html.escape(limits))
+    )
+
+
+def _on_disk(store: object) -> tuple[str, tempfile.TemporaryDirectory[str] | None]:
+    """The directory of an on-disk store holding ``store``: its own, or a temporary copy the workers can open."""
+    if isinstance(store, (str, os.PathLike)):
+        if is_build_dir(store):
+            return str(Path(store) / "store"), None
+        if is_store_dir(store):
+            return str(store), None
+    tmp = tempfile.TemporaryDirectory(prefix="govkg-serve-")
+    try:
+        if isinstance(store, ox.Store):
+            disk = ox.Store(tmp.name)
+            disk.bulk_extend(store)
+        else:
+            disk = open_store(store, path=tmp.name)
+        disk.flush()
+        del disk  # closed before the workers open it read-only
+    except BaseException:
+        tmp.cleanup()
+        raise
+    return tmp.name, tmp
+
+
+def _close(pool: WorkerPool, tmp: tempfile.TemporaryDirectory[str] | None) -> None:
+    pool.close()
+    if tmp is not None:
+        tmp.cleanup()
 
 
 class _Response(Exception):
@@ -113,52 +132,81 @@ class _Response(Exception):
 
 
 class SparqlApp:
-    """The WSGI application: ``/`` page, ``/view`` graph view, ``/sparql`` protocol endpoint."""
+    """The WSGI application: ``/`` page, ``/view`` graph view, ``/sparql`` protocol endpoint, ``/queries``.
+
+    ``store`` is anything :func:`make_app` takes. Queries run in ``max_running`` worker processes; see
+    :func:`make_app` for the limits. Call :meth:`close` to end the workers (``server_close`` does).
+    """
 
     def __init__(
         self,
-        store: ox.Store,
+        store: object,
         *,
         timeout: float = 10.0,
         row_limit: int = 10000,
         view_html: str | None = None,
         max_running: int = 2,
+        memory_limit: int = 1024,
+        queue_timeout: float | None = None,
         max_body: int = 1 << 20,
     ) -> None:
-        self.store = store
         self.timeout = float(timeout)
         self.row_limit = int(row_limit)
+        self.memory_limit = int(memory_limit)
         self.view_html = view_html
         self.max_body = max_body
-        # a query that outlives its time limit keeps its slot until Oxigraph yields control again
-        self._slots = threading.BoundedSemaphore(max(1, max_running))
-        self._page = _render_page(view_html is not None)
+        store_dir, tmp = _on_disk(store)
+        wait = self.timeout + 5.0 if queue_timeout is None else float(queue_timeout)
+        self.pool = WorkerPool(store_dir, answer, size=max_running, memory_limit=self.memory_limit << 20, wait=wait)
+        self._finalizer = weakref.finalize(self, _close, self.pool, tmp)
+        self.limits = (
+            f"read-only; at most {self.timeout:g} s and {self.memory_limit} MB per query, {self.row_limit} rows per "
+            f"answer; {self.pool.size} queries at once, in worker processes; SERVICE is refused"
+        )
+        self._queries = {q.name: q for q in list_queries()}
+        self._page = _render_page(view_html is not None, self.limits)
+
+    def start(self) -> None:
+        """Start the worker processes now rather than at the first query."""
+        self.pool.start()
+
+    def close(self) -> None:
+        """End the worker processes and remove any temporary copy of the store."""
+        self._finalizer()
 
     # ------------------------------------------------------------------ WSGI entry
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         path = environ.get("PATH_INFO", "/") or "/"
         try:
             if method == "OPTIONS":
-                return self._send(start_response, 204, b"", None, self._preflight(environ))
+                return self._send(start_response, (204, "", b"", self._preflight(environ)))
             if path in ("/", "/index.html"):
                 self._only(method, ("GET", "HEAD"))
-                return self._send(start_response, 200, self._page.encode("utf-8"), "text/html; charset=utf-8")
+                return self._send(start_response, (200, "text/html; charset=utf-8", self._page.encode("utf-8"), []))
             if path == "/view":
                 self._only(method, ("GET", "HEAD"))
                 if self.view_html is None:
                     raise _Response(404, "no graph view was given to this server")
-                return self._send(start_response, 200, self.view_html.encode("utf-8"), "text/html; charset=utf-8")
+                return self._send(start_response, (200, "text/html; charset=utf-8", self.view_html.encode("utf-8"), []))
             if path == "/sparql":
                 self._only(method, ("GET", "POST"))
-                return self._sparql(environ, start_response, method)
+                return self._send(start_response, self._sparql(environ, method))
+            if path in ("/queries", "/queries/"):
+                self._only(method, ("GET", "HEAD"))
+                return self._send(start_response, self._listing())
+            if path.startswith("/queries/"):
+                self._only(method, ("GET", "POST"))
+                return self._send(start_response, self._named(environ, method, path[len("/queries/"):]))
             raise _Response(404, f"not found: {path} (the endpoint is /sparql)")
         except _Response as r:
-            extra = [("Allow", "GET, POST, OPTIONS")] if r.status == 405 else []
-            return self._send(start_response, r.status, (r.message + "\n").encode("utf-8"), "text/plain; charset=utf-8", extra)
+            reply = text_reply(r.status, r.message)
+            if r.status == 405:
+                reply[3].append(("Allow", "GET, POST, OPTIONS"))
+            return self._send(start_response, reply)
         except Exception:  # noqa: BLE001  # pragma: no cover - last resort, logged
             _LOG.exception("internal error")
-            return self._send(start_response, 500, b"internal server error\n", "text/plain; charset=utf-8")
+            return self._send(start_response, text_reply(500, "internal server error"))
 
     @staticmethod
     def _only(method: str, allowed: tuple[str, ...]) -> None:
@@ -166,7 +214,7 @@ class SparqlApp:
             raise _Response(405, f"method {method} not allowed here")
 
     @staticmethod
-    def _preflight(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    def _preflight(environ: WSGIEnvironment) -> list[tuple[str, str]]:
         asked = environ.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS", "")
         return [
             ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
@@ -175,23 +223,18 @@ class SparqlApp:
         ]
 
     @staticmethod
-    def _send(
-        start_response: Callable[..., Any],
-        status: int,
-        body: bytes,
-        content_type: str | None,
-        extra: list[tuple[str, str]] | None = None,
-    ) -> list[bytes]:
+    def _send(start_response: StartResponse, reply: Reply) -> list[bytes]:
+        status, content_type, body, extra = reply
         headers = list(_CORS)
         if content_type:
             headers.append(("Content-Type", content_type))
         headers.append(("Content-Length", str(len(body))))
-        headers.extend(extra or [])
+        headers.extend(extra)
         start_response(_STATUS.get(status, f"{status} Error"), headers)
         return [body]
 
     # ------------------------------------------------------------------ protocol
-    def _params(self, environ: dict[str, Any], method: str) -> tuple[dict[str, list[str]], str | None]:
+    def _params(self, environ: WSGIEnvironment, method: str) -> tuple[dict[str, list[str]], str | None]:
         """Request parameters and, for a direct POST, the query text."""
         params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if method != "POST":
@@ -203,13 +246,18 @@ class SparqlApp:
             raise _Response(400, "bad Content-Length") from None
         if length > self.max_body:
             raise _Response(413, f"request body larger than {self.max_body} bytes")
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        try:
+            body = environ["wsgi.input"].read(length) if length > 0 else b""
+        except TimeoutError:
+            raise _Response(408, f"the request body did not arrive in time (Content-Length {length})") from None
+        if len(body) < length:
+            raise _Response(400, f"the request body is shorter than its Content-Length ({len(body)} < {length})")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise _Response(400, "request body is not UTF-8") from None
         if ctype == "application/sparql-update":
-            raise _Response(403, _READ_ONLY)
+            raise _Response(403, READ_ONLY)
         if ctype == "application/x-www-form-urlencoded":
             for k, v in parse_qs(text, keep_blank_values=True).items():
                 params.setdefault(k, []).extend(v)
@@ -222,100 +270,82 @@ class SparqlApp:
             "or application/sparql-query",
         )
 
-    def _sparql(self, environ: dict[str, Any], start_response: Callable[..., Any], method: str) -> list[bytes]:
+    @staticmethod
+    def _formats(environ: WSGIEnvironment, params: dict[str, list[str]]) -> dict[str, str]:
+        return formats(environ.get("HTTP_ACCEPT", ""), (params.get("format") or params.get("output") or [""])[0])
+
+    def _sparql(self, environ: WSGIEnvironment, method: str) -> Reply:
         params, direct = self._params(environ, method)
         if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
-            raise _Response(403, _READ_ONLY)
+            raise _Response(403, READ_ONLY)
         queries = params.get("query", [])
         if direct is not None:
             if queries:
                 raise _Response(400, "give the query either in the body or as a parameter, not both")
             queries = [direct]
+        elif method == "GET" and "query" not in params:
+            return self._description(environ, params)
         if len(queries) != 1 or not queries[0].strip():
             raise _Response(400, "missing 'query' parameter (exactly one SPARQL query is expected)")
         text = queries[0]
-        result = self._run(text, params.get("default-graph-uri") or None, params.get("named-graph-uri") or None)
-        fmt_param = (params.get("format") or params.get("output") or [""])[0].lower()
-        accept = environ.get("HTTP_ACCEPT", "")
-        extra: list[tuple[str, str]] = []
-        note = None
-        if result.truncated:
-            note = f"results truncated to the first {self.row_limit} rows (row limit of this endpoint)"
-            extra += [("X-Govkg-Truncated", str(self.row_limit)), ("X-Govkg-Note", note)]
-        if result.kind == "graph":
-            fmt = _FORMAT_GRAPH.get(fmt_param) or _negotiate(accept, _ACCEPT_GRAPH, "turtle")
-            body = self._graph_body(result, fmt, note)
-            ctype = _GRAPH_TYPES[fmt]
-        else:
-            fmt = _FORMAT_SELECT.get(fmt_param) or _negotiate(accept, _ACCEPT_SELECT, "json")
-            if fmt == "json":
-                obj = results_json(result)
-                if note:
-                    obj["govkg"] = {"truncated": True, "rowLimit": self.row_limit, "note": note}
-                body = json.dumps(obj, ensure_ascii=False).encode("utf-8")
-            elif fmt == "xml":
-                text_out = results_xml(result)
-                if note:
-                    text_out = text_out.replace("<head", f"<!-- {note} -->\n  <head", 1)
-                body = text_out.encode("utf-8")
-            else:
-                body = format_result(result, fmt).encode("utf-8")
-            ctype = _SELECT_TYPES[fmt]
-        return self._send(start_response, 200, body, f"{ctype}; charset=utf-8", extra)
+        if uses_service(text):
+            raise _Response(400, NO_SERVICE)
+        graphs: dict[str, list[str] | None] = {}
+        for name in ("default-graph-uri", "named-graph-uri"):
+            for iri in params.get(name, []):
+                try:
+                    ox.NamedNode(iri)
+                except ValueError as exc:
+                    raise _Response(400, f"{name} {iri!r} is not an absolute IRI: {exc}") from None
+            graphs[name] = params.get(name) or None
+        job = {"op": "sparql", "query": text, "default_graph": graphs["default-graph-uri"],
+               "named_graphs": graphs["named-graph-uri"], "row_limit": self.row_limit,
+               **self._formats(environ, params)}
+        return self._run(job)
 
-    def _graph_body(self, result: Result, fmt: str, note: str | None) -> bytes:
-        g = result.graph()
-        if fmt == "nt":
-            lines = sorted({ln for ln in g.serialize(format="nt").splitlines() if ln.strip()})
-            return "".join(ln + "\n" for ln in lines).encode("utf-8")
-        if fmt == "jsonld":
-            return g.serialize(format="json-ld").encode("utf-8")
-        text = g.serialize(format="turtle")
-        if note:
-            text = f"# {note}\n" + text
-        return text.encode("utf-8")
+    def _named(self, environ: WSGIEnvironment, method: str, name: str) -> Reply:
+        if name not in self._queries:
+            raise _Response(404, f"no named query {name!r}; GET /queries lists them")
+        params, direct = self._params(environ, method)
+        if direct is not None:
+            raise _Response(415, "POST the parameters of a named query as application/x-www-form-urlencoded")
+        bind: dict[str, str | list[str]] = {}
+        for key, values in params.items():
+            values = [v.strip() for v in values if v.strip()]
+            if key not in _RESERVED and values:
+                bind[key] = values[0] if len(values) == 1 else values
+        job = {"op": "named", "name": name, "params": bind, "row_limit": self.row_limit,
+               **self._formats(environ, params)}
+        return self._run(job)
 
-    def _run(self, text: str, default_graph: list[str] | None, named_graphs: list[str] | None) -> Result:
-        """Run the query in a worker thread under the time limit; map failures to HTTP answers."""
-        if not self._slots.acquire(timeout=self.timeout):
-            raise _Response(503, "server busy: too many queries are running; try again later")
-        holder: dict[str, object] = {}
-        done = threading.Event()
-        cancel = threading.Event()
+    def _listing(self) -> Reply:
+        listing = [
+            {"name": q.name, "zh": q.zh, "en": q.en, "text": q.text,
+             "params": [{"name": p.name, "kind": p.kind, "required": p.required, "description": p.description}
+                        for p in q.params]}
+            for q in self._queries.values()
+        ]
+        return 200, "application/json; charset=utf-8", json.dumps(listing, ensure_ascii=False).encode("utf-8"), []
 
-        def work() -> None:
-            try:
-                holder["result"] = execute(
-                    self.store,
-                    text,
-                    limit=self.row_limit,
-                    cancel=cancel,
-                    default_graph=default_graph,
-                    named_graphs=named_graphs,
-                )
-            except BaseException as exc:  # noqa: BLE001 - handed to the request thread
-                # drop tracebacks: their frames hold Oxigraph objects that must die on this thread
-                exc.__context__ = exc.__cause__ = None
-                holder["error"] = exc.with_traceback(None)
-            finally:
-                self._slots.release()
-                done.set()
+    def _description(self, environ: WSGIEnvironment, params: dict[str, list[str]]) -> Reply:
+        endpoint = application_uri(environ).rstrip("/") + "/sparql"
+        try:
+            ox.NamedNode(endpoint)
+        except ValueError:  # a Host header that makes no IRI
+            endpoint = f"http://{environ.get('SERVER_NAME', '127.0.0.1')}:{environ.get('SERVER_PORT', '80')}/sparql"
+        return description(endpoint, self.limits, self._formats(environ, params)["graph"])
 
-        threading.Thread(target=work, name="govkg-sparql", daemon=True).start()
-        if not done.wait(self.timeout):
-            cancel.set()
-            raise _Response(503, f"query exceeded the {self.timeout:g} s limit")
-        err = holder.get("error")
-        if isinstance(err, QuerySyntaxError):
-            if is_update(text):
-                raise _Response(403, _READ_ONLY)
-            raise _Response(400, str(err))
-        if isinstance(err, QueryError):
-            raise _Response(400, str(err))
-        if err is not None:
-            _LOG.error("query failed: %r", err)
-            raise _Response(500, f"query failed: {err}")
-        return holder["result"]  # type: ignore[return-value]
+    def _run(self, job: dict[str, Any]) -> Reply:
+        """Run ``job`` in a worker under the time limit and memory cap; map failures to HTTP answers."""
+        try:
+            return self.pool.run(job, timeout=self.timeout)
+        except LimitExceeded as exc:
+            raise _Response(503, str(exc)) from None
+        except PoolBusy:
+            raise _Response(503, "server busy: too many queries are running; try again later") from None
+        except WorkerFailed as exc:
+            _LOG.error("query worker failed: %s", exc)
+            raise _Response(500, f"query failed: {exc}") from None
 
 
 def make_app(
@@ -325,44 +355,84 @@ def make_app(
     row_limit: int = 10000,
     view_html: str | None = None,
     max_running: int = 2,
+    memory_limit: int = 1024,
+    queue_timeout: float | None = None,
 ) -> SparqlApp:
     """A WSGI app serving the SPARQL 1.1 Protocol at ``/sparql`` (read-only), a page at ``/``, ``/view``.
 
     Parameters
     ----------
     store
-        pyoxigraph Store, or anything :func:`govkg.store.open_store` loads (graph, file, store dir).
+        A build folder or on-disk store folder (opened read-only by each worker), or anything
+        :func:`govkg.store.open_store` loads (pyoxigraph Store, rdflib graph or dataset, RDF file), which is
+        copied to a temporary on-disk store first.
     timeout
-        Seconds a query may run; a slower one gets 503 "query exceeded the N s limit".
+        Seconds a query may run; a slower one is stopped (its worker killed) and gets 503.
     row_limit
         Most rows (or triples) returned; when hit, the ``X-Govkg-Truncated`` header carries the limit.
     view_html
         HTML of a graph view to serve at ``/view`` (linked from ``/``).
     max_running
-        Queries evaluated at once; Oxigraph cannot abort a running query, so a query past its limit
-        keeps its slot until it next yields a row or finishes.
+        Worker processes, hence queries evaluated at once.
+    memory_limit
+        MB of resident memory a worker may reach while it runs a query; past it the query is stopped with 503.
+    queue_timeout
+        Seconds a query waits for a free worker before 503 "server busy" (default: ``timeout`` + 5 s, so a
+        query queued behind runaways is answered once they are stopped).
     """
-    st = store if isinstance(store, ox.Store) else open_store(store)
-    return SparqlApp(st, timeout=timeout, row_limit=row_limit, view_html=view_html, max_running=max_running)
+    return SparqlApp(store, timeout=timeout, row_limit=row_limit, view_html=view_html, max_running=max_running,
+                     memory_limit=memory_limit, queue_timeout=queue_timeout)
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_timeout: float | None = 30.0
+
+    def server_close(self) -> None:
+        super().server_close()
+        app = self.get_app()
+        if isinstance(app, SparqlApp):
+            app.close()
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def setup(self) -> None:
+        # a socket timeout, so a client that stops sending (a body shorter than its Content-Length) is let go
+        super().setup()
+        self.connection.settimeout(getattr(self.server, "request_timeout", None))
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (TimeoutError, ConnectionError) as exc:
+            _LOG.info("%s - connection dropped: %s", self.client_address[0], exc)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         _LOG.info("%s - %s", self.address_string(), format % args)
 
 
-def make_server(store: object, host: str = "127.0.0.1", port: int = 8000, **kw: object) -> WSGIServer:
-    """A threading WSGI server for :func:`make_app` (port 0 picks a free port: see ``server.server_port``)."""
-    app = make_app(store, **kw)  # type: ignore[arg-type]
-    return _wsgi_make_server(host, port, app, server_class=_ThreadingServer, handler_class=_QuietHandler)
+def make_server(
+    store: object, host: str = "127.0.0.1", port: int = 8000, *, request_timeout: float = 30.0, **kw: Any
+) -> WSGIServer:
+    """A threading WSGI server for :func:`make_app` (port 0 picks a free port: see ``server.server_port``).
+
+    The port is bound first (OSError if it is in use), then the workers are started. ``request_timeout``
+    seconds is how long the server waits on a client's socket (its request line, headers or body).
+    """
+    server = _ThreadingServer((host, port), _QuietHandler)
+    server.request_timeout = request_timeout
+    try:
+        app = make_app(store, **kw)
+        server.set_app(app)
+        app.start()
+    except BaseException:
+        server.server_close()
+        raise
+    return server
 
 
-def serve(store: object, host: str = "127.0.0.1", port: int = 8000, **kw: object) -> None:
+def serve(store: object, host: str = "127.0.0.1", port: int = 8000, **kw: Any) -> None:
     """Serve until interrupted. Binds 127.0.0.1 unless ``host`` says otherwise."""
     server = make_server(store, host, port, **kw)
     _LOG.info("govkg SPARQL endpoint on http://%s:%d/sparql", host, server.server_port)
