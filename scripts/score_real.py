@@ -1,6 +1,6 @@
 """Score the extractor on the real pages: per page, and pooled over the development and the test split.
 
-Run:  python scripts/score_real.py [--pages 001,002] [--record docs/real-first-contact.json] [--diff NNN]
+Run:  python scripts/score_real.py [--pages 001,002] [--record docs/real-first-contact.json] [--diff NNN] [--supplied]
 
 The pages are read from $GOVKG_REAL_CORPUS or ../shared/corpus/real (never copied into the repository); the
 annotations from tests/annotations/real/NNN.json (docs/ANNOTATION.md). The split is the guide's rule, fixed
@@ -26,9 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from scoring import KINDS, Score, score  # noqa: E402
-
 from govkg import extract, read_report  # noqa: E402
+from scoring import KINDS, Score, score  # noqa: E402
 
 
 def real_dir() -> Path:
@@ -40,9 +39,22 @@ def split_of(page: str) -> str:
     return "test" if int(page) % 3 == 0 else "dev"
 
 
-def score_page(page: str, corpus: Path) -> dict:
+def supplied_metadata(corpus: Path) -> dict[str, dict[str, str]]:
+    """Per page, the metadata the corpus manifest gives (publisher, title, url) as a reader would supply it."""
+    try:
+        entries = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {
+        Path(e["file"]).stem: {k: e[k] for k in ("publisher", "title", "url") if e.get(k)}
+        for e in entries
+        if isinstance(e, dict) and e.get("file")
+    }
+
+
+def score_page(page: str, corpus: Path, supplied: dict[str, str] | None = None) -> dict:
     gold = json.loads((ROOT / "tests" / "annotations" / "real" / f"{page}.json").read_text(encoding="utf-8"))
-    ex = extract(read_report(corpus / f"{page}.txt"))
+    ex = extract(read_report(corpus / f"{page}.txt", supplied=supplied))
     s = score(gold, ex)
     linked = {r.subject for r in ex.relations} | {r.object for r in ex.relations}
     named = [k for k, e in ex.entities.items() if any(m.resolution != "contextual-deixis" for m in e.mentions)]
@@ -87,6 +99,12 @@ def main() -> None:
     ap.add_argument("--pages", default="", help="comma-separated page numbers (default: every annotated page)")
     ap.add_argument("--record", default="", help="JSON file of first-contact scores to add new pages to")
     ap.add_argument("--diff", default="", help="print what one page's extraction misses and adds")
+    ap.add_argument(
+        "--supplied",
+        action="store_true",
+        help="read each page with the manifest's publisher, title and url as supplied metadata (as `govkg build "
+        "--manifest` does); the default reads the text alone, as the first contact did",
+    )
     args = ap.parse_args()
     corpus = real_dir()
     if not corpus.is_dir():
@@ -94,7 +112,10 @@ def main() -> None:
         sys.exit(2)
     annotated = sorted(p.stem for p in (ROOT / "tests" / "annotations" / "real").glob("*.json"))
     pages = [p.zfill(3) for p in args.pages.split(",") if p] or annotated
-    rows = [score_page(p, corpus) for p in pages if p in annotated]
+    meta = supplied_metadata(corpus) if args.supplied else {}
+    if args.supplied and args.record:
+        ap.error("first contact is recorded from the text alone; drop --supplied")
+    rows = [score_page(p, corpus, meta.get(p)) for p in pages if p in annotated]
     if args.diff:
         from scoring import diff
 

@@ -78,6 +78,10 @@ class Metadata:
     uscc: str | None = None  # unified social credit code from 索引号, when valid
     #: (field name, start, end) spans of each value present in the text
     spans: tuple[tuple[str, int, int], ...] = ()
+    url: str | None = None  # the page's address, as the caller gives it (never read from the text)
+    #: (field, value) of metadata the caller supplied (a corpus manifest); fields the text does not state are
+    #: filled from them, and the home area is looked for in them too
+    supplied: tuple[tuple[str, str], ...] = ()
 
 
 class Section(NamedTuple):

@@ -8,6 +8,8 @@ import hashlib
 import os
 import re
 import sys
+from collections.abc import Mapping
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -840,11 +842,59 @@ def read_source(source: str | os.PathLike[str] | bytes, name: str | None = None)
     return _read_source(source, name)
 
 
+#: Metadata a caller may supply for a report whose text does not state it (a page without a disclosure header).
+SUPPLIED_FIELDS = ("publisher", "title", "issued", "url")
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+
+
+def supply_metadata(md: Metadata, given: Mapping[str, object], label: str, warnings: list[str]) -> Metadata:
+    """``md`` with the fields of ``given`` (publisher, title, issued, url) that the text does not state, and all of
+    ``given`` in ``supplied``; a field the text states keeps the text's value (with a warning when the two
+    disagree, that is when neither contains the other).
+
+    >>> w = []
+    >>> md = supply_metadata(Metadata(title="甲街道2022年工作总结"), {"publisher": "乙市甲街道", "title": "别的"}, "x", w)
+    >>> md.publisher, md.title, md.supplied
+    ('乙市甲街道', '甲街道2022年工作总结', (('publisher', '乙市甲街道'), ('title', '别的')))
+    >>> w
+    ['x: the text states title 甲街道2022年工作总结; the supplied 别的 is not used']
+    """
+    unknown = sorted(set(given) - set(SUPPLIED_FIELDS))
+    if unknown:
+        raise ReportError(f"{label}: cannot supply metadata field(s) {', '.join(unknown)}; use {', '.join(SUPPLIED_FIELDS)}")
+    changes: dict[str, Any] = {}
+    kept: list[tuple[str, str]] = []
+    for key in SUPPLIED_FIELDS:
+        raw = given.get(key)
+        if raw is None or str(raw).strip() == "":
+            continue
+        value: Any
+        if key == "issued":
+            try:
+                value = raw if isinstance(raw, _dt.date) else _dt.date.fromisoformat(str(raw).strip())
+            except ValueError:
+                raise ReportError(f"{label}: supplied issued date {raw!r} is not YYYY-MM-DD") from None
+        elif key == "url":
+            value = str(raw).strip()
+            if not _URL.fullmatch(value):
+                raise ReportError(f"{label}: supplied url {raw!r} is not an http(s) address")
+        else:
+            value = " ".join(str(raw).split())
+        kept.append((key, str(value)))
+        stated = getattr(md, key)
+        if stated is None:
+            changes[key] = value
+        elif stated != value and not (isinstance(value, str) and (str(stated) in value or value in str(stated))):
+            warnings.append(f"{label}: the text states {key} {stated}; the supplied {value} is not used")
+    return replace(md, **changes, supplied=tuple(kept))
+
+
 def read_report(
     source: str | os.PathLike[str] | bytes,
     *,
     encoding: str | None = None,
     name: str | None = None,
+    supplied: Mapping[str, object] | None = None,
 ) -> Document:
     """Read a report from a path, ``"-"`` (standard input) or bytes into a :class:`Document`.
 
@@ -859,6 +909,9 @@ def read_report(
         Decode with this codec instead of detecting UTF-8 / UTF-16 / GB18030.
     name : str, optional
         Name used in messages and as ``Document.source`` (default: the path, ``<stdin>`` or ``<bytes>``).
+    supplied : mapping, optional
+        Metadata known from outside the text (a corpus manifest: ``publisher``, ``title``, ``issued``, ``url``),
+        used where the text does not state the field; ``Metadata.supplied`` names the fields taken.
 
     Raises
     ------
@@ -882,6 +935,8 @@ def read_report(
         )
     metadata, more = parse_header(text, name=label)
     warnings.extend(more)
+    if supplied:
+        metadata = supply_metadata(metadata, supplied, label, warnings)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Document(
         id=metadata.index_number or f"sha256-{digest[:16]}",

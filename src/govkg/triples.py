@@ -262,6 +262,10 @@ class _DocWriter:
             add(d, DCTERMS.issued, _typed(md.issued.isoformat(), str(XSD.date)))
         for kw in md.keywords:
             add(d, DCTERMS.subject, _zh(kw))
+        if md.url:
+            add(d, SCHEMA.url, md.url)
+        for field, value in md.supplied:
+            add(d, GK.suppliedMetadata, _plain(f"{field}={value}"))
         add(d, GK.sha256, _plain(self.doc.sha256))
         add(d, DCTERMS.format, _plain(self.doc.media_type))
         if md.publisher:

@@ -79,6 +79,7 @@ _GK_CLASSES = (
 )
 _GK_PROPERTIES = (
     "change",
+    "suppliedMetadata",
     "uscc",
     "divisionCode",
     "indexNumber",
@@ -209,6 +210,7 @@ REUSED: dict[str, URIRef] = {
     "altLabel": SKOS.altLabel,
     "note": SKOS.note,
     "value": SCHEMA.value,
+    "url": SCHEMA.url,
     "minValue": SCHEMA.minValue,
     "maxValue": SCHEMA.maxValue,
     "unitText": SCHEMA.unitText,

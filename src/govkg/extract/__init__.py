@@ -66,6 +66,7 @@ def home_area(doc: Document, gazetteer):
     is the one whose district or city the page names; else the first district named."""
     md = doc.metadata
     names = [n for n in (md.publisher, md.title) if n]
+    names += [v for k, v in md.supplied if k in ("publisher", "title") and v not in names]
     for name in names:
         area = gazetteer.locate(name)
         if area is not None:
