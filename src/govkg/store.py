@@ -32,6 +32,7 @@ __all__ = [
     "materialise_union",
     "query_options",
     "BuildStore",
+    "checkpoint_store",
 ]
 
 #: File extension → pyoxigraph format (TriG, Turtle, N-Quads, N-Triples, JSON-LD, RDF/XML).
@@ -322,6 +323,30 @@ def store_to_dataset(store: ox.Store | Iterable[ox.Quad], ds: Dataset | None = N
                 graphs[key] = g
         g.add((conv(q.subject), conv(q.predicate), conv(q.object)))
     return ds
+
+
+def checkpoint_store(path: Path, state_dir: Path, to_path: Path, to_state_dir: Path) -> bool:
+    """Copy the store of a build folder (``path``, its state in ``state_dir``) for the next build to update.
+
+    The copy is a RocksDB checkpoint (:meth:`pyoxigraph.Store.backup`): hard links to the store's immutable files,
+    so it costs little whatever the store's size, and the store copied is opened read-only and never changed.
+    Returns False, copying nothing, when there is no complete store to copy (the next build then loads one anew).
+    """
+    state = state_dir / "store.json"
+    try:
+        complete = json.loads(state.read_text(encoding="utf-8")).get("complete") is True
+    except (OSError, ValueError, AttributeError):
+        complete = False
+    if not complete or not is_store_dir(path):
+        return False
+    try:
+        ox.Store.read_only(str(path)).backup(str(to_path))
+    except OSError:
+        shutil.rmtree(to_path, ignore_errors=True)
+        return False
+    to_state_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(state, to_state_dir / "store.json")
+    return True
 
 
 #: Statements per bulk load into a build's store (Oxigraph's bulk loader holds one batch in memory).
