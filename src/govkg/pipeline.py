@@ -16,9 +16,28 @@ A build folder holds:
 ``index.html``            the interactive view (up to :data:`VIEW_MAX_NODES` nodes)
 ``store/``                an on-disk Oxigraph store of the same quads (named graphs, and their union as
                           the default graph), opened directly by ``govkg query`` and ``govkg serve``
-``.govkg/``               the cache (one entry per report) and the state of the store; the build's lock
+``.govkg/``               the cache (one entry per report) and the state of the store
 ``.govkg-manifest.json``  hashes of the files govkg wrote (a file edited since is never overwritten)
 ========================  ==========================================================================
+
+A folder never holds the files of two builds (:class:`govkg.atomic.FolderSwap`). A build of ``FOLDER`` takes the
+lock ``.FOLDER.lock`` beside it (``flock``: a second build is refused in one line; the kernel drops the lock with
+the process, and the worker processes close their copy), and makes the new version in ``FOLDER.new-PID`` beside
+it, on the same file system: the cache entries it keeps are hard links to the old ones (an entry never changes once
+written), the store starts as a checkpoint of the old one (:func:`govkg.store.checkpoint_store`: hard links to
+RocksDB's immutable files) and gets the changes, the outputs are written anew. Then the new folder is swapped in
+whole, by ``renameat2(RENAME_EXCHANGE)`` on Linux, or elsewhere by renaming ``FOLDER`` to ``FOLDER.old-PID`` and
+the new folder to ``FOLDER``; the old version is removed. Nothing of the old folder is changed before the swap, so
+a build stopped at any step (kill -9 included) leaves the old set or the new set; the next build removes a
+leftover ``FOLDER.new-*``/``FOLDER.old-*``, or renames ``FOLDER.old-*`` back when ``FOLDER`` is missing, with a
+one-line warning. A build that builds no report leaves the folder as it was.
+
+Files in the folder that govkg does not write (notes, sub-folders) are carried over into the new version by hard
+links (:func:`govkg.atomic.FolderSwap.commit`), just before the swap and again just after it, so none is lost; a
+file named like one govkg writes, that it did not write or that was edited since, makes the build refuse the
+folder (``force`` overwrites it). A reader that holds the old store open (``govkg serve``) keeps reading it: its
+files live until it closes them. The folder's path is followed through symbolic links; the folder may not be the
+working folder (it would be swapped from under the shell), a mount point or read-only.
 """
 
 from __future__ import annotations
@@ -33,6 +52,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .atomic import FolderSwap, forget_locks, open_atomic, reached, write_atomic
 from .errors import GovKGError, ReportError
@@ -279,7 +299,8 @@ def build(
         The build folder (see the module's docstring for what it holds). A folder that holds an earlier
         build is updated: only new or changed reports are read, reports no longer given are removed.
     force
-        Overwrite files in the folder that govkg did not write, or that were edited since.
+        Overwrite files in the folder named like those govkg writes that govkg did not write, or that were edited
+        since (other files in the folder are always kept).
     view
         Write index.html (when the graph has at most :data:`VIEW_MAX_NODES` nodes).
     jobs
@@ -288,7 +309,15 @@ def build(
         Report progress on standard error: a bar on a terminal, a line per batch otherwise
         (``None``: when there is more than one report).
 
-    Same reports → byte-identical files, whatever the order of ``sources``, ``jobs`` or earlier builds.
+    Same reports → byte-identical files, whatever the order of ``sources``, ``jobs`` or earlier builds. The folder
+    is replaced whole, under a lock (see the module's docstring): stopped at any point, a build leaves the old
+    folder or the new one.
+
+    Raises
+    ------
+    ReportError
+        In one line, when the folder cannot be built into: another build holds it, it is a file, it cannot be
+        written, or it holds a file govkg would overwrite that govkg did not write.
     """
     t0 = time.perf_counter()
     out = _build_folder(out_dir)
@@ -302,7 +331,9 @@ def build(
                          progress=progress, t0=t0):
                 reached("manifest")
                 owned = {*names, MANIFEST, STORE_DIR, STATE_DIR}
+                clock = [time.perf_counter()]
                 swap.commit(keep=lambda name: name not in owned and not _owned_temporary(name, owned))
+                result.lap("swap", clock)
     except OSError as exc:
         raise ReportError(f"{exc.filename or out}: {exc.strerror or exc}; the folder was left as it was") from None
     result.files = [Path(out_dir) / f.name for f in result.files]
@@ -404,16 +435,17 @@ def _assemble(
             tasks.append((key, data if path is None else path, encoding, name, str(cache.root)))
         del data
     reached("cache")
+    clock = [t0]
+    result.lap("read", clock)  # with the links to the cache entries kept
     checkpoint_store(out / STORE_DIR, out / STATE_DIR, new / STORE_DIR, new / STATE_DIR)
     reached("store-copied")
-    clock = [t0]
-    result.lap("read", clock)
+    result.lap("store-copy", clock)
     # 2. extract what is new, in workers, which put each report in the cache; only heads come back,
     #    and the new graphs go into the store in batches meanwhile
-    heads: dict[str, dict] = {}
+    heads: dict[str, dict[str, Any]] = {}
     store = BuildStore(new / STORE_DIR, new / STATE_DIR, cache)
 
-    def arrived(key: str, head: dict) -> None:
+    def arrived(key: str, head: dict[str, Any]) -> None:
         heads[key] = head
         if "error" not in head:
             store.offer(key, head)

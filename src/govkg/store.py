@@ -360,8 +360,9 @@ class BuildStore:
     New graphs are bulk-loaded in batches of about :data:`STORE_BATCH_QUADS` statements while the workers go
     on extracting (Oxigraph's bulk loader holds a batch in memory, so memory stays flat); graphs of reports
     that are gone are dropped at the end, and their statements leave the union where no other graph states
-    them. ``.govkg/store.json`` records the graphs loaded; a build that stopped half-way leaves it marked
-    incomplete, and the next build loads the store anew.
+    them. ``.govkg/store.json`` records the graphs loaded; a store that a build left half-way is marked
+    incomplete, and the next build loads it anew (a build writes a copy of the folder's store, made by
+    :func:`checkpoint_store`, and swaps it in whole with the rest of the folder).
     """
 
     def __init__(self, path: Path, state_dir: Path, cache: Cache) -> None:
