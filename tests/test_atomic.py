@@ -176,6 +176,34 @@ def test_hand_written_files_and_folders_are_carried_over(before_and_after):
     assert _state(folder) == new
 
 
+def test_a_special_file_in_the_folder_is_refused_in_one_line(before_and_after):
+    folder, old, _new, again = before_and_after
+    os.mkfifo(folder / "pipe")
+    with pytest.raises(ReportError, match="pipe: not a file, folder or link; move it out"):
+        build(again, folder, jobs=1)
+    assert _state(folder) == old and _siblings(folder) == [".clean.lock", ".graph.lock", "clean", "graph"]
+
+
+def test_the_old_folder_is_kept_when_a_late_file_cannot_be_carried_over(before_and_after, monkeypatch):
+    folder, _old, new, again = before_and_after
+    real, calls = A._carry, []
+
+    def carry(src, dst, keep):
+        calls.append(src)
+        if len(calls) == 2:  # after the swap
+            raise OSError(28, "No space left on device")
+        real(src, dst, keep)
+
+    monkeypatch.setattr(A, "_carry", carry)
+    result = build(again, folder, jobs=1)
+    assert _state(folder) == new
+    kept = [w for w in result.warnings if "the earlier build, kept" in w]
+    assert len(kept) == 1 and (folder.parent / kept[0].split(":")[0]).is_dir()
+    assert (folder.parent / kept[0].split(":")[0] / "notes.md").read_text(encoding="utf-8") == "my notes"
+    build(again, folder, jobs=1)  # a later build leaves it alone
+    assert (folder.parent / kept[0].split(":")[0]).is_dir()
+
+
 def test_the_cache_and_the_store_are_linked_not_copied(before_and_after):
     folder, _old, _new, again = before_and_after
     cached = {p.name: p.stat().st_ino for p in (folder / ".govkg" / "reports").rglob("*.trig")}

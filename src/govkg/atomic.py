@@ -91,7 +91,6 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-#: Where a process that has all the rights it needs still cannot write (a read-only or full disk, …)
 def _say(exc: OSError, where: Path) -> str:
     return f"{exc.filename or where}: {exc.strerror or exc}"
 
@@ -193,7 +192,13 @@ class FolderSwap:
             os.rename(new, old)
         self._done = True
         reached("swapped")
-        _carry(gone, old, keep)  # anything written into the old folder in the last moment
+        try:
+            _carry(gone, old, keep)  # anything written into the old folder in the last moment
+        except (OSError, ReportError) as exc:  # keep the old folder, under a name no later build removes
+            kept = old.with_name(f"{old.name}.kept-{os.getpid()}")
+            os.rename(gone, kept)
+            self.warnings.append(f"{kept}: the earlier build, kept because a file of it could not be carried over ({exc})")
+            return
         shutil.rmtree(gone, ignore_errors=True)
         reached("cleaned")
 

@@ -332,7 +332,9 @@ def build(
                 reached("manifest")
                 owned = {*names, MANIFEST, STORE_DIR, STATE_DIR}
                 clock = [time.perf_counter()]
+                said = len(swap.warnings)
                 swap.commit(keep=lambda name: name not in owned and not _owned_temporary(name, owned))
+                result.warnings.extend(swap.warnings[said:])
                 result.lap("swap", clock)
     except OSError as exc:
         raise ReportError(f"{exc.filename or out}: {exc.strerror or exc}; the folder was left as it was") from None
@@ -370,19 +372,23 @@ def _owned_temporary(name: str, owned: set[str]) -> bool:
     return name.startswith(".") and name.endswith(".tmp") and name[1:].split(".tmp")[0].rsplit(".", 1)[0] in owned
 
 
-def _link_entry(old: Cache, new: Cache, key: str) -> bool:
-    """Put the old folder's cache entry of ``key`` into the new folder by hard links (entries never change once
-    written; see :class:`Cache`); False when the old cache has no complete entry."""
-    if not old.has(key):
-        return False
-    src, dst = old.root / key[:2], new.root / key[:2]
-    dst.mkdir(parents=True, exist_ok=True)
+def _link_entry(old: Cache, new: Cache, key: str, made: set[str]) -> bool:
+    """Put the old folder's cache entry of ``key`` into the new folder by hard links (an entry never changes once
+    written; see :class:`Cache`); False when the old cache has no complete entry. ``made``: sub-folders made."""
+    sub = key[:2]
+    src, dst = os.path.join(old.root, sub), os.path.join(new.root, sub)
+    if sub not in made:
+        os.makedirs(dst, exist_ok=True)
+        made.add(sub)
+    done: list[str] = []
     try:
         for ext in (".trig", ".graph", ".json"):  # the head last: an entry is complete when it is there
-            p = dst / f"{key}{ext}"
-            if not p.exists():
-                os.link(src / f"{key}{ext}", p)
+            name = f"{key}{ext}"
+            os.link(os.path.join(src, name), os.path.join(dst, name))
+            done.append(name)
     except OSError:
+        for name in done:
+            os.unlink(os.path.join(dst, name))
         return False
     return True
 
@@ -412,6 +418,8 @@ def _assemble(
     tasks: list[tuple[str, bytes | str, str | None, str, str]] = []
     order: list[tuple[str, str]] = []  # (key, name) in input order; key "" for an input that cannot be read
     queued: set[str] = set()
+    linked: set[str] = set()  # kept from the old folder's cache
+    made: set[str] = set()
     unread: dict[str, str] = {}
     for src in sources or [bundled_report()]:
         try:
@@ -429,7 +437,11 @@ def _assemble(
             continue
         key = content_key(data, encoding)
         order.append((key, name))
-        if key not in queued and not cache.has(key) and not _link_entry(old_cache, cache, key):
+        if key in queued or key in linked:
+            pass
+        elif _link_entry(old_cache, cache, key, made):
+            linked.add(key)
+        else:
             queued.add(key)
             path = None if str(src) == "-" or isinstance(src, (bytes, bytearray)) else os.fspath(src)
             tasks.append((key, data if path is None else path, encoding, name, str(cache.root)))
