@@ -237,12 +237,15 @@ def test_worker_processes_do_not_keep_the_lock(tmp_path):
     build's own process, even while a worker it left behind still runs."""
     folder = tmp_path / "graph"
     read, write = os.pipe()
+    ready_read, ready_write = os.pipe()
     with FolderSwap(folder):
         pid = os.fork()
-        if pid == 0:  # the worker: forget the lock, then wait until told to go
+        if pid == 0:  # the worker: forget the lock, say so, then wait until told to go
             A.forget_locks()
+            os.write(ready_write, b"x")
             os.read(read, 1)
             os._exit(0)
+        os.read(ready_read, 1)
     try:
         with FolderSwap(folder):  # the worker still runs, yet the lock is free
             pass
