@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from govkg import extract, read_report
+from govkg.atomic import lock_path
 from govkg.errors import ReportError
 from govkg.pipeline import OUTPUT_FILES, STATE_DIR, build, bundled_report
 from govkg.query import run_query
@@ -211,8 +212,7 @@ def test_levels_stay_with_their_conferral_and_uncoded_places_with_their_area(tmp
 def test_one_build_at_a_time(tmp_path):
     import fcntl
 
-    (tmp_path / STATE_DIR).mkdir()
-    with open(tmp_path / STATE_DIR / "lock", "a+b") as fh:
+    with open(lock_path(tmp_path), "a+b") as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         with pytest.raises(ReportError, match="another govkg build"):
             build([bundled_report()], tmp_path, view=False, jobs=1)

@@ -95,8 +95,10 @@ def test_clicking_a_node_shows_its_source_sentence(browser, bundled_page, tmp_pa
     ActionChains(browser).move_by_offset(0, 0).perform()
     body = browser.find_element("tag name", "body")
     ActionChains(browser).move_to_element_with_offset(body, 0, 0).move_by_offset(int(node[1]) - body.size["width"] // 2, int(node[2]) - body.size["height"] // 2).click().perform()
-    panel = browser.find_element("id", "panel").text
-    assert "葵涌司法所被授予" in panel
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # the panel fills in after the click's event handlers ran: wait for it (a loaded machine is slow)
+    WebDriverWait(browser, 10).until(lambda b: "葵涌司法所被授予" in b.find_element("id", "panel").text)
     marked = browser.execute_script("return Array.from(document.querySelectorAll('#panel mark')).map(function(m){return m.textContent})")
     assert "葵涌司法所" in marked
 

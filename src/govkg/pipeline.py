@@ -16,9 +16,28 @@ A build folder holds:
 ``index.html``            the interactive view (up to :data:`VIEW_MAX_NODES` nodes)
 ``store/``                an on-disk Oxigraph store of the same quads (named graphs, and their union as
                           the default graph), opened directly by ``govkg query`` and ``govkg serve``
-``.govkg/``               the cache (one entry per report) and the state of the store; the build's lock
+``.govkg/``               the cache (one entry per report) and the state of the store
 ``.govkg-manifest.json``  hashes of the files govkg wrote (a file edited since is never overwritten)
 ========================  ==========================================================================
+
+A folder never holds the files of two builds (:class:`govkg.atomic.FolderSwap`). A build of ``FOLDER`` takes the
+lock ``.FOLDER.lock`` beside it (``flock``: a second build is refused in one line; the kernel drops the lock with
+the process, and the worker processes close their copy), and makes the new version in ``FOLDER.new-PID`` beside
+it, on the same file system: the cache entries it keeps are hard links to the old ones (an entry never changes once
+written), the store starts as a checkpoint of the old one (:func:`govkg.store.checkpoint_store`: hard links to
+RocksDB's immutable files) and gets the changes, the outputs are written anew. Then the new folder is swapped in
+whole, by ``renameat2(RENAME_EXCHANGE)`` on Linux, or elsewhere by renaming ``FOLDER`` to ``FOLDER.old-PID`` and
+the new folder to ``FOLDER``; the old version is removed. Nothing of the old folder is changed before the swap, so
+a build stopped at any step (kill -9 included) leaves the old set or the new set; the next build removes a
+leftover ``FOLDER.new-*``/``FOLDER.old-*``, or renames ``FOLDER.old-*`` back when ``FOLDER`` is missing, with a
+one-line warning. A build that builds no report leaves the folder as it was.
+
+Files in the folder that govkg does not write (notes, sub-folders) are carried over into the new version by hard
+links (:func:`govkg.atomic.FolderSwap.commit`), just before the swap and again just after it, so none is lost; a
+file named like one govkg writes, that it did not write or that was edited since, makes the build refuse the
+folder (``force`` overwrites it). A reader that holds the old store open (``govkg serve``) keeps reading it: its
+files live until it closes them. The folder's path is followed through symbolic links; the folder may not be the
+working folder (it would be swapped from under the shell), a mount point or read-only.
 """
 
 from __future__ import annotations
@@ -30,13 +49,12 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .atomic import open_atomic, write_atomic
+from .atomic import FolderSwap, forget_locks, open_atomic, reached, write_atomic
 from .errors import GovKGError, ReportError
 from .model import Extraction
 from .reportcache import (
@@ -49,7 +67,7 @@ from .reportcache import (
     trig_prefixes,
     work,
 )
-from .store import BuildStore
+from .store import BuildStore, checkpoint_store
 
 if TYPE_CHECKING:  # pragma: no cover
     from rdflib import Dataset
@@ -214,29 +232,6 @@ def _file_sha256(p: Path) -> str:
     return h.hexdigest()
 
 
-@contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """One build at a time in a folder: a second one is refused with one line."""
-    import fcntl
-
-    state = out / STATE_DIR
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise ReportError(f"{out}: is not a folder; choose another -o") from None
-    except PermissionError:
-        raise ReportError(f"{out}: permission denied; choose a folder you can write") from None
-    fh = open(state / "lock", "a+b")
-    try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ReportError(f"{out}: another govkg build is writing this folder; wait for it or choose another -o") from None
-        yield
-    finally:
-        fh.close()
-
-
 # ------------------------------------------------------------------------------------------- progress
 class _Progress:
     """A tqdm bar on a terminal; otherwise a line every :data:`PROGRESS_EVERY` reports; or nothing."""
@@ -280,7 +275,7 @@ def _run(tasks: list[tuple[str, bytes | str, str | None, str, str]], jobs: int, 
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     ctx = mp.get_context(method)
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=forget_locks) as pool:
         for key, head in pool.imap(work, tasks, chunksize=chunk):
             on_result(key, head)
             progress.step()
@@ -307,7 +302,8 @@ def build(
         The build folder (see the module's docstring for what it holds). A folder that holds an earlier
         build is updated: only new or changed reports are read, reports no longer given are removed.
     force
-        Overwrite files in the folder that govkg did not write, or that were edited since.
+        Overwrite files in the folder named like those govkg writes that govkg did not write, or that were edited
+        since (other files in the folder are always kept).
     view
         Write index.html (when the graph has at most :data:`VIEW_MAX_NODES` nodes).
     jobs
@@ -316,160 +312,261 @@ def build(
         Report progress on standard error: a bar on a terminal, a line per batch otherwise
         (``None``: when there is more than one report).
 
-    Same reports → byte-identical files, whatever the order of ``sources``, ``jobs`` or earlier builds.
+    Same reports → byte-identical files, whatever the order of ``sources``, ``jobs`` or earlier builds. The folder
+    is replaced whole, under a lock (see the module's docstring): stopped at any point, a build leaves the old
+    folder or the new one.
+
+    Raises
+    ------
+    ReportError
+        In one line, when the folder cannot be built into: another build holds it, it is a file, it cannot be
+        written, or it holds a file govkg would overwrite that govkg did not write.
     """
     t0 = time.perf_counter()
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"{out}: is a file; -o names the folder to build into")
-    result = BuildResult(out_dir=out)
+    out = _build_folder(out_dir)
+    result = BuildResult(out_dir=Path(out_dir))
     names = [n for n in OUTPUT_FILES if view or n != "index.html"]
-    with _locked(out):
-        manifest = _guard(out, names, force)
-        cache = Cache(out / STATE_DIR / "reports")
-        # 1. read and key every input (a small read each; the text is decoded in the workers)
-        from .reader import read_source
-
-        tasks: list[tuple[str, bytes | str, str | None, str, str]] = []
-        order: list[tuple[str, str]] = []  # (key, name) in input order; key "" for an input that cannot be read
-        queued: set[str] = set()
-        unread: dict[str, str] = {}
-        for src in sources or [bundled_report()]:
-            try:
-                data, name = read_source(src)
-            except GovKGError as exc:
-                unread[str(src)] = str(exc)
-                order.append(("", str(src)))
-                continue
-            if len(data) > MAX_REPORT_BYTES:
-                unread[str(src)] = (
-                    f"{name}: {len(data) / 1048576:.1f} MB is over govkg's limit of {MAX_REPORT_BYTES / 1048576:.0f} MB "
-                    "for one report (reading takes about 350 MB of memory per MB); split it, or raise GOVKG_MAX_REPORT_MB"
-                )
-                order.append(("", str(src)))
-                continue
-            key = content_key(data, encoding)
-            order.append((key, name))
-            if key not in queued and not cache.has(key):
-                queued.add(key)
-                path = None if str(src) == "-" or isinstance(src, (bytes, bytearray)) else os.fspath(src)
-                tasks.append((key, data if path is None else path, encoding, name, str(cache.root)))
-            del data
-        clock = [t0]
-        result.lap("read", clock)
-        # 2. extract what is new, in workers, which put each report in the cache; only heads come back,
-        #    and the new graphs go into the store in batches meanwhile
-        heads: dict[str, dict[str, Any]] = {}
-        store = BuildStore(out / STORE_DIR, out / STATE_DIR, cache)
-
-        def arrived(key: str, head: dict[str, Any]) -> None:
-            heads[key] = head
-            if "error" not in head:
-                store.offer(key, head)
-
-        bar = _Progress(len(tasks), progress)
-        try:
-            _run(tasks, jobs or os.cpu_count() or 1, arrived, bar)
-        finally:
-            bar.close()
-        del tasks
-        result.lap("extract+store", clock)
-        # 3. the documents of this build, de-duplicated by IRI; warnings of shared 索引号
-        docs: dict[str, tuple[str, str]] = {}  # graph IRI → (key, name)
-        by_index: dict[str, str] = {}
-        for key, name in order:
-            if not key:
-                result.errors.append(unread[name])
-                result.reports.append(ReportOutcome(name, "", "failed", error=unread[name]))
-                continue
-            head = heads.get(key)
-            if head is None:
-                head = heads[key] = cache.head(key)
-            if "error" in head:
-                err = head["error"].replace(head["name"], name, 1)
-                result.errors.append(err)
-                result.reports.append(ReportOutcome(name, key, "failed", error=err))
-                continue
-            # the same warnings whether the report was read now or taken from the cache
-            result.warnings.extend(w.replace(head["name"], name) for w in head["warnings"])
-            graph = head["graph"]
-            if graph in docs:
-                result.warnings.append(f"{name}: the same text as {docs[graph][1]}; built once")
-                result.reports.append(ReportOutcome(name, key, "duplicate", doc=head["doc"]))
-                continue
-            if head["index"]:
-                other = by_index.setdefault(head["index"], name)
-                if other != name:
-                    result.warnings.append(
-                        f"{name}: 索引号 {head['index']} is also that of {other}, with another text; "
-                        "both are kept, as two documents"
-                    )
-            docs[graph] = (key, name)
-            result.reports.append(ReportOutcome(name, key, "new" if key in queued else "reused", doc=head["doc"]))
-        if not docs:
-            store.finish({}, [])
-            result.seconds = time.perf_counter() - t0
-            return result
-        ordered = [docs[g][0] for g in sorted(docs)]
-        # 4. the outputs, one report at a time
-        from .nxgraph import fragment
-
-        written: dict[str, str] = {}
-        ref_lines: set[str] = set()
-        entity_seen: set[str] = set()
-        for key in ordered:
-            head = heads[key]
-            ref_lines.update(head["reference"])
-            for ekey, kind in head["entities"]:
-                if ekey not in entity_seen:
-                    entity_seen.add(ekey)
-                    result.counts[kind] += 1
-            result.counts.update(head["facts"])
-        del entity_seen
-        ref_quads = _parse_nquads("".join(sorted(ref_lines)))
-        ref_fragment = fragment(ref_quads) if ref_quads else ({}, [])
-        result.lap("heads", clock)
-        written["govkg.trig"] = _write_trig(out / "govkg.trig", cache, ordered, ref_quads)
-        result.lap("trig", clock)
-        n_nodes = _write_graphml(out / "govkg.graphml", cache, heads, ordered, ref_fragment)
-        written["govkg.graphml"] = _file_sha256(out / "govkg.graphml")
-        result.lap("graphml", clock)
-        onto = Path(str(resources.files("govkg") / "ontology"))
-        for name, src_name in (("ontology.ttl", "govkg.ttl"), ("shapes.ttl", "shapes.ttl")):
-            data = (onto / src_name).read_bytes()
-            write_atomic(out / name, data)
-            written[name] = hashlib.sha256(data).hexdigest()
-        if view:
-            if n_nodes <= VIEW_MAX_NODES:
-                from .nxgraph import merge_fragments
-                from .view import render_html
-
-                G = merge_fragments(_fragments(cache, ordered, ref_fragment))
-                data = render_html(G, title="govkg").encode("utf-8")
-                write_atomic(out / "index.html", data)
-                written["index.html"] = hashlib.sha256(data).hexdigest()
-            else:
-                result.warnings.append(
-                    f"{out}/index.html: not written: the graph has {n_nodes:,} nodes, more than the view shows "
-                    f"({VIEW_MAX_NODES:,}); use `govkg view --focus NAME` for a neighbourhood"
-                )
-                if (out / "index.html").exists() and "index.html" in manifest:
-                    (out / "index.html").unlink()
-                    manifest.pop("index.html", None)
-        result.lap("view", clock)
-        # 5. the store: only the graphs that changed (those of reused reports were loaded before, unless the
-        #    store was lost or made by other code: then they go in now)
-        for key in ordered:
-            store.offer(key, heads[key])
-        result.removed = store.finish({heads[k]["graph"]: k for k in ordered}, ref_quads)
-        result.lap("store", clock)
-        cache.keep_only({key for key, _name in order if key})
-        for name, digest in sorted(written.items()):
-            manifest[name] = digest
-            result.files.append(out / name)
-        write_atomic(out / MANIFEST, json.dumps(manifest, sort_keys=True, indent=1) + "\n")
+    try:
+        with FolderSwap(out) as swap:
+            result.warnings.extend(swap.warnings)
+            manifest = _guard(out, names, force) if out.is_dir() else {}
+            if _assemble(sources, out, swap.new, result, manifest, encoding=encoding, names=names, view=view, jobs=jobs,
+                         progress=progress, t0=t0):
+                reached("manifest")
+                owned = {*names, MANIFEST, STORE_DIR, STATE_DIR}
+                clock = [time.perf_counter()]
+                said = len(swap.warnings)
+                swap.commit(keep=lambda name: name not in owned and not _owned_temporary(name, owned))
+                result.warnings.extend(swap.warnings[said:])
+                result.lap("swap", clock)
+    except OSError as exc:
+        raise ReportError(f"{exc.filename or out}: {exc.strerror or exc}; the folder was left as it was") from None
+    result.files = [Path(out_dir) / f.name for f in result.files]
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _build_folder(out_dir: str | os.PathLike[str]) -> Path:
+    """The folder a build replaces (symbolic links followed), or a one-line error why it cannot."""
+    out = Path(os.path.realpath(out_dir))
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"{out_dir}: is a file; -o names the folder to build into")
+    if out.parent == out:
+        raise ReportError(f"{out_dir}: is the root folder; a build replaces its folder as a whole, so choose one below it")
+    try:
+        here = Path.cwd().resolve()
+    except OSError:
+        here = None
+    if here is not None and (here == out or out in here.parents):
+        raise ReportError(
+            f"{out_dir}: is the working folder or holds it; a build replaces its folder as a whole, "
+            "so build into a folder beside or below it"
+        )
+    if out.is_dir():
+        if out.stat().st_dev != out.parent.stat().st_dev:
+            raise ReportError(f"{out_dir}: is a mount point; a build is made beside it and swapped in, so build into a folder inside it")
+        if not os.access(out, os.W_OK):
+            raise ReportError(f"{out_dir}: permission denied (the folder is read-only); choose a folder you can write")
+    return out
+
+
+def _owned_temporary(name: str, owned: set[str]) -> bool:
+    """A temporary file of :func:`open_atomic` for one of the build's files (left by an older govkg)."""
+    return name.startswith(".") and name.endswith(".tmp") and name[1:].split(".tmp")[0].rsplit(".", 1)[0] in owned
+
+
+def _link_entry(old: Cache, new: Cache, key: str, made: set[str]) -> bool:
+    """Put the old folder's cache entry of ``key`` into the new folder by hard links (an entry never changes once
+    written; see :class:`Cache`); False when the old cache has no complete entry. ``made``: sub-folders made."""
+    sub = key[:2]
+    src, dst = os.path.join(old.root, sub), os.path.join(new.root, sub)
+    if sub not in made:
+        os.makedirs(dst, exist_ok=True)
+        made.add(sub)
+    done: list[str] = []
+    try:
+        for ext in (".trig", ".graph", ".json"):  # the head last: an entry is complete when it is there
+            name = f"{key}{ext}"
+            os.link(os.path.join(src, name), os.path.join(dst, name))
+            done.append(name)
+    except OSError:
+        for name in done:
+            os.unlink(os.path.join(dst, name))
+        return False
+    return True
+
+
+def _assemble(
+    sources: Sequence[str | os.PathLike[str]] | None,
+    out: Path,
+    new: Path,
+    result: BuildResult,
+    manifest: dict[str, str],
+    *,
+    encoding: str | None,
+    names: list[str],
+    view: bool,
+    jobs: int | None,
+    progress: bool | None,
+    t0: float,
+) -> bool:
+    """Build into the empty folder ``new`` what ``out`` will hold, reusing the cache and the store of ``out``;
+    False when no report could be built (``out`` is then left as it was)."""
+    old_cache = Cache(out / STATE_DIR / "reports")
+    cache = Cache(new / STATE_DIR / "reports")
+    cache.root.mkdir(parents=True)
+    # 1. read and key every input (a small read each; the text is decoded in the workers)
+    from .reader import read_source
+
+    tasks: list[tuple[str, bytes | str, str | None, str, str]] = []
+    order: list[tuple[str, str]] = []  # (key, name) in input order; key "" for an input that cannot be read
+    queued: set[str] = set()
+    linked: set[str] = set()  # kept from the old folder's cache
+    made: set[str] = set()
+    unread: dict[str, str] = {}
+    for src in sources or [bundled_report()]:
+        try:
+            data, name = read_source(src)
+        except GovKGError as exc:
+            unread[str(src)] = str(exc)
+            order.append(("", str(src)))
+            continue
+        if len(data) > MAX_REPORT_BYTES:
+            unread[str(src)] = (
+                f"{name}: {len(data) / 1048576:.1f} MB is over govkg's limit of {MAX_REPORT_BYTES / 1048576:.0f} MB "
+                "for one report (reading takes about 350 MB of memory per MB); split it, or raise GOVKG_MAX_REPORT_MB"
+            )
+            order.append(("", str(src)))
+            continue
+        key = content_key(data, encoding)
+        order.append((key, name))
+        if key in queued or key in linked:
+            pass
+        elif _link_entry(old_cache, cache, key, made):
+            linked.add(key)
+        else:
+            queued.add(key)
+            path = None if str(src) == "-" or isinstance(src, (bytes, bytearray)) else os.fspath(src)
+            tasks.append((key, data if path is None else path, encoding, name, str(cache.root)))
+        del data
+    reached("cache")
+    clock = [t0]
+    result.lap("read", clock)  # with the links to the cache entries kept
+    checkpoint_store(out / STORE_DIR, out / STATE_DIR, new / STORE_DIR, new / STATE_DIR)
+    reached("store-copied")
+    result.lap("store-copy", clock)
+    # 2. extract what is new, in workers, which put each report in the cache; only heads come back,
+    #    and the new graphs go into the store in batches meanwhile
+    heads: dict[str, dict[str, Any]] = {}
+    store = BuildStore(new / STORE_DIR, new / STATE_DIR, cache)
+
+    def arrived(key: str, head: dict[str, Any]) -> None:
+        heads[key] = head
+        if "error" not in head:
+            store.offer(key, head)
+
+    bar = _Progress(len(tasks), progress)
+    try:
+        _run(tasks, jobs or os.cpu_count() or 1, arrived, bar)
+    finally:
+        bar.close()
+    del tasks
+    reached("extracted")
+    result.lap("extract+store", clock)
+    # 3. the documents of this build, de-duplicated by IRI; warnings of shared 索引号
+    docs: dict[str, tuple[str, str]] = {}  # graph IRI → (key, name)
+    by_index: dict[str, str] = {}
+    for key, name in order:
+        if not key:
+            result.errors.append(unread[name])
+            result.reports.append(ReportOutcome(name, "", "failed", error=unread[name]))
+            continue
+        head = heads.get(key)
+        if head is None:
+            head = heads[key] = cache.head(key)
+        if "error" in head:
+            err = head["error"].replace(head["name"], name, 1)
+            result.errors.append(err)
+            result.reports.append(ReportOutcome(name, key, "failed", error=err))
+            continue
+        # the same warnings whether the report was read now or taken from the cache
+        result.warnings.extend(w.replace(head["name"], name) for w in head["warnings"])
+        graph = head["graph"]
+        if graph in docs:
+            result.warnings.append(f"{name}: the same text as {docs[graph][1]}; built once")
+            result.reports.append(ReportOutcome(name, key, "duplicate", doc=head["doc"]))
+            continue
+        if head["index"]:
+            other = by_index.setdefault(head["index"], name)
+            if other != name:
+                result.warnings.append(
+                    f"{name}: 索引号 {head['index']} is also that of {other}, with another text; "
+                    "both are kept, as two documents"
+                )
+        docs[graph] = (key, name)
+        result.reports.append(ReportOutcome(name, key, "new" if key in queued else "reused", doc=head["doc"]))
+    if not docs:
+        return False
+    ordered = [docs[g][0] for g in sorted(docs)]
+    # 4. the outputs, one report at a time
+    from .nxgraph import fragment
+
+    written: dict[str, str] = {}
+    ref_lines: set[str] = set()
+    entity_seen: set[str] = set()
+    for key in ordered:
+        head = heads[key]
+        ref_lines.update(head["reference"])
+        for ekey, kind in head["entities"]:
+            if ekey not in entity_seen:
+                entity_seen.add(ekey)
+                result.counts[kind] += 1
+        result.counts.update(head["facts"])
+    del entity_seen
+    ref_quads = _parse_nquads("".join(sorted(ref_lines)))
+    ref_fragment = fragment(ref_quads) if ref_quads else ({}, [])
+    result.lap("heads", clock)
+    written["govkg.trig"] = _write_trig(new / "govkg.trig", cache, ordered, ref_quads)
+    reached("trig")
+    result.lap("trig", clock)
+    n_nodes = _write_graphml(new / "govkg.graphml", cache, heads, ordered, ref_fragment)
+    written["govkg.graphml"] = _file_sha256(new / "govkg.graphml")
+    reached("graphml")
+    result.lap("graphml", clock)
+    onto = Path(str(resources.files("govkg") / "ontology"))
+    for name, src_name in (("ontology.ttl", "govkg.ttl"), ("shapes.ttl", "shapes.ttl")):
+        data = (onto / src_name).read_bytes()
+        write_atomic(new / name, data)
+        written[name] = hashlib.sha256(data).hexdigest()
+    if view:
+        if n_nodes <= VIEW_MAX_NODES:
+            from .nxgraph import merge_fragments
+            from .view import render_html
+
+            G = merge_fragments(_fragments(cache, ordered, ref_fragment))
+            data = render_html(G, title="govkg").encode("utf-8")
+            write_atomic(new / "index.html", data)
+            written["index.html"] = hashlib.sha256(data).hexdigest()
+        else:
+            result.warnings.append(
+                f"{out}/index.html: not written: the graph has {n_nodes:,} nodes, more than the view shows "
+                f"({VIEW_MAX_NODES:,}); use `govkg view --focus NAME` for a neighbourhood"
+            )
+            manifest.pop("index.html", None)
+    reached("view")
+    result.lap("view", clock)
+    # 5. the store: only the graphs that changed (those of reused reports were loaded before, unless the
+    #    store was lost or made by other code: then they go in now)
+    for key in ordered:
+        store.offer(key, heads[key])
+    result.removed = store.finish({heads[k]["graph"]: k for k in ordered}, ref_quads)
+    reached("store")
+    result.lap("store", clock)
+    for name, digest in sorted(written.items()):
+        manifest[name] = digest
+        result.files.append(out / name)
+    write_atomic(new / MANIFEST, json.dumps(manifest, sort_keys=True, indent=1) + "\n")
+    return True
 
 
 def _parse_nquads(text: str) -> list[Any]:

@@ -33,6 +33,7 @@ __all__ = [
     "materialise_union",
     "query_options",
     "BuildStore",
+    "checkpoint_store",
 ]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -296,6 +297,30 @@ def store_to_dataset(store: ox.Store | Iterable[ox.Quad], ds: Dataset | None = N
     return ds
 
 
+def checkpoint_store(path: Path, state_dir: Path, to_path: Path, to_state_dir: Path) -> bool:
+    """Copy the store of a build folder (``path``, its state in ``state_dir``) for the next build to update.
+
+    The copy is a RocksDB checkpoint (:meth:`pyoxigraph.Store.backup`): hard links to the store's immutable files,
+    so it costs little whatever the store's size, and the store copied is opened read-only and never changed.
+    Returns False, copying nothing, when there is no complete store to copy (the next build then loads one anew).
+    """
+    state = state_dir / "store.json"
+    try:
+        complete = json.loads(state.read_text(encoding="utf-8")).get("complete") is True
+    except (OSError, ValueError, AttributeError):
+        complete = False
+    if not complete or not is_store_dir(path):
+        return False
+    try:
+        ox.Store.read_only(str(path)).backup(str(to_path))
+    except OSError:
+        shutil.rmtree(to_path, ignore_errors=True)
+        return False
+    to_state_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(state, to_state_dir / "store.json")
+    return True
+
+
 #: Statements per bulk load into a build's store (Oxigraph's bulk loader holds one batch in memory).
 STORE_BATCH_QUADS = 200_000
 
@@ -307,8 +332,9 @@ class BuildStore:
     New graphs are bulk-loaded in batches of about :data:`STORE_BATCH_QUADS` statements while the workers go
     on extracting (Oxigraph's bulk loader holds a batch in memory, so memory stays flat); graphs of reports
     that are gone are dropped at the end, and their statements leave the union where no other graph states
-    them. ``.govkg/store.json`` records the graphs loaded; a build that stopped half-way leaves it marked
-    incomplete, and the next build loads the store anew.
+    them. ``.govkg/store.json`` records the graphs loaded; a store that a build left half-way is marked
+    incomplete, and the next build loads it anew (a build writes a copy of the folder's store, made by
+    :func:`checkpoint_store`, and swaps it in whole with the rest of the folder).
     """
 
     def __init__(self, path: Path, state_dir: Path, cache: Cache) -> None:

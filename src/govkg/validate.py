@@ -28,6 +28,11 @@ class ValidationReport:
 
 
 @lru_cache(maxsize=4)
+
+def _one_line(exc: BaseException) -> str:
+    """A parser's message on one line (rdflib's quote the input over several)."""
+    return " ".join(str(exc).split())
+
 def _parse(path: str, mtime: float) -> Graph:
     try:
         return Graph().parse(path, format="turtle")
@@ -148,7 +153,7 @@ def _graph_runs(path: Path) -> Iterator[tuple[str, bytes]]:
             current = g
             run.append(ox.Triple(q.subject, q.predicate, q.object))
     except (SyntaxError, ValueError) as exc:
-        raise ValidationError(f"cannot read graph {path}: {exc}") from None
+        raise ValidationError(f"cannot read graph {path}: {_one_line(exc)}") from None
     if run:
         yield current or "", (ox.serialize(run, format=ox.RdfFormat.N_TRIPLES) or b"")
 
@@ -237,7 +242,7 @@ def validate(
         try:
             data = _union(load(graph_or_path))
         except (OSError, ValueError, SyntaxError) as exc:
-            raise ValidationError(f"cannot read graph {graph_or_path}: {exc}") from exc
+            raise ValidationError(f"cannot read graph {graph_or_path}: {_one_line(exc)}") from exc
     if shapes is None:
         shapes_graph = _file_graph(SHAPES_PATH)
     elif isinstance(shapes, Graph):
